@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ecoplan.model.planfile import PlanFileError
 from ecoplan.store import schema as s
-from ecoplan.store.db import Store, current_revision, head_revision
+from ecoplan.store.db import Store, current_revisions, head_revisions
 from ecoplan.store.plans import (
     get_plans,
     import_plan_file,
@@ -33,7 +33,7 @@ def _counts(store: Store) -> dict[str, int]:
 
 
 def test_migrations_match_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision()
+    assert current_revisions(store.engine) == head_revisions()
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), s.Base.metadata)
     assert diff == []

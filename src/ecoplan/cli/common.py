@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-from ecoplan.store.db import Store, current_revision, head_revision
+from ecoplan.store.db import Store, is_current
 
 console = Console()
 err_console = Console(stderr=True)
@@ -18,7 +18,7 @@ err_console = Console(stderr=True)
 def open_store(*, init: bool = True) -> Store:
     """The configured store, migrated to the current schema (and seeded when new)."""
     store = Store()
-    if init and current_revision(store.engine) != head_revision():
+    if init and not is_current(store.engine):
         initialise(store)
     return store
 

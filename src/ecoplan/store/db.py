@@ -46,21 +46,31 @@ def alembic_config() -> Config:
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema to *revision* with Alembic."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Create or upgrade the schema to *revision* (default: every head) with Alembic.
+
+    Independent features add migrations on their own branches; upgrading to ``heads``
+    applies them all.
+    """
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at (one per applied branch head)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """The heads of the migration scripts shipped with this version."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    return current_revisions(engine) == head_revisions()
 
 
 class Store:
