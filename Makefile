@@ -6,7 +6,7 @@ PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install system-deps lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+## system-deps: Debian packages for reports (CJK fonts, pango), poppler and chromium (idempotent)
+system-deps:
+	bash scripts/install-system-deps.sh
+
 ## run: install, create the embedded database (SQLite + DuckDB files under ./ecoplan-data),
 ##      load the regions and the seeds' plans, and print a summary.
-run: install
+run: install system-deps
 	$(BIN)/ecoplan init
 	$(BIN)/ecoplan status
 
 ## test: install what the tests need and run them (SQLite and PostgreSQL).
-test: install
+test: install system-deps
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 lint: install

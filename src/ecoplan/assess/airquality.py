@@ -19,6 +19,7 @@ Time stamps are hour-end labels in local time (UTC+8), so year *Y* is the hours 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ecoplan.model.regions import Level, children, get_region, is_within
 from ecoplan.standards import aqi as aqi_std
 from ecoplan.standards import validity
 from ecoplan.standards.airqual import AnnualStatistics, annual_statistics_both
@@ -190,3 +192,77 @@ def evaluate_units(
         if progress is not None:
             progress(i + 1, len(units))
     return out
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def air_units(
+    stations: pd.DataFrame, regions: Sequence[str]
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, int]]:
+    """``station, unit`` rows for every league/city and county to evaluate.
+
+    A league/city (prefecture) is evaluated on its national (国控) stations, as HJ 663 city
+    evaluation is; when it has none, on all its non-micro stations (noted). A county on its
+    non-micro stations. The province is not a unit: its value is the mean of its prefectures.
+    """
+    units: set[str] = set()
+    for r in regions:
+        reg = get_region(r)
+        if reg.level is Level.PROVINCE:
+            units.update([c.code for c in children(r) if c.level is Level.PREFECTURE])
+        else:
+            units.add(r)
+    usable = stations[stations["kind"].fillna("") != "micro"]
+    rows: list[tuple[str, str]] = []
+    notes: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for u in sorted(units):
+        inside = usable[np.array([is_within(str(c), u) for c in usable["region_code"]], dtype=bool)]
+        if get_region(u).level is Level.PREFECTURE:
+            national = inside[inside["kind"] == "national"]
+            if national.empty and not inside.empty:
+                notes[u] = "无国控站，使用全部非微站"
+            else:
+                inside = national
+        rows += [(str(c), u) for c in inside["code"]]
+        counts[u] = len(inside)
+    return pd.DataFrame(rows, columns=["station", "unit"]), notes, counts
+
+
+def unit_dust(con: duckdb.DuckDBPyConnection, station_unit: pd.DataFrame) -> pd.DataFrame:
+    """Dust events mapped to units: a region event applies to the units it contains or lies
+    in (hierarchy overlap); a station event to the units holding the station."""
+    empty = pd.DataFrame(columns=["unit", "start", "end"])
+    if not _has_table(con, "dust_event"):
+        return empty
+    ev = con.execute("SELECT region_code, station_code, start_time, end_time FROM dust_event").df()
+    if ev.empty or station_unit.empty:
+        return empty
+    units = sorted(station_unit["unit"].unique())
+    out: list[tuple[str, object, object]] = []
+    for reg, sta, start, end in ev.itertuples(index=False, name=None):  # few events a year
+        if isinstance(sta, str) and sta:
+            hit = station_unit.loc[station_unit["station"] == sta, "unit"].unique().tolist()
+        elif isinstance(reg, str) and reg:
+            hit = [u for u in units if is_within(u, reg) or is_within(reg, u)]
+        else:
+            hit = []
+        out += [(u, start, end) for u in hit]
+    return pd.DataFrame(out, columns=["unit", "start", "end"]) if out else empty
+
+
+def evaluate_region(
+    con: duckdb.DuckDBPyConnection, region_code: str, year: int, *, progress: Any = None
+) -> list[UnitEvaluation]:
+    """HJ 663 evaluation of the city/cities or county that ``--region CODE`` names."""
+    stations = con.execute("SELECT code, region_code, kind FROM station").df()
+    su, _notes, _counts = air_units(stations, [region_code])
+    names = {u: get_region(u).name_zh for u in su["unit"].unique()}
+    return evaluate_units(
+        con, su, year, unit_names=names, unit_dust=unit_dust(con, su), progress=progress
+    )

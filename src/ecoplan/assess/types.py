@@ -87,6 +87,15 @@ class AssessmentRow:
     gap: float | None  # distance still to go to the target (in the indicator's unit, ≥ 0)
     note_zh: str = ""
     series: list[ValuePoint] = field(default_factory=list)
+    # --- added with the assessment engine (docs/assessment.md §6) ---
+    baseline_kind: str | None = None  # plan | data | earliest
+    baseline_source: str | None = None
+    target_region: str | None = None  # region whose target applies (≠ region_code: inherited)
+    inherited: bool = False
+    rate_method: str | None = None  # two_point | ols
+    n_points: int = 0  # points used for the actual rate (baseline included)
+    position: int = 0  # the indicator's position in the plan
+    other_targets: list[dict[str, Any]] = field(default_factory=list)  # same milestone
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -106,6 +115,10 @@ class RankRow:
     category_scores: dict[str, float | None]
     counts: dict[str, int]  # status → number of indicators
     n_assessed: int
+    # --- added with the assessment engine (docs/assessment.md §7) ---
+    n_assessable: int = 0  # indicators with a (possibly inherited) quantitative target
+    coverage: float | None = None  # n_assessed / n_assessable
+    note_zh: str = ""  # why the region is not ranked, when rank is None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

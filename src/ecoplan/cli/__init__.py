@@ -17,7 +17,19 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-from ecoplan.cli import admin, aqi, plans, regions, water  # noqa: E402
+from ecoplan.cli import (  # noqa: E402
+    admin,
+    aqi,
+    assess,
+    demo,
+    evaluate,
+    ingest,
+    plans,
+    regions,
+    serve,
+    users,
+    water,
+)
 
-for _module in (admin, plans, regions, aqi, water):
+for _module in (admin, plans, regions, aqi, water, evaluate, ingest, assess, demo, users, serve):
     _module.register(app)

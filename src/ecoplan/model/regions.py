@@ -216,3 +216,14 @@ def prefecture_of(code: str) -> Region:
         if a.level is Level.PREFECTURE:
             return a
     raise ValueError(f"{region.label} is a {region.level}, not within a prefecture")
+
+
+def is_within(code: str, region: str) -> bool:
+    """Whether division *code* is *region* or lies inside it (GB/T 2260 hierarchy); False
+    for an unknown code."""
+    if code == region:
+        return True
+    try:
+        return any(a.code == region for a in ancestors(code))
+    except UnknownRegionError:
+        return False

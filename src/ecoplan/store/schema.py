@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -197,3 +199,159 @@ class Task(Base):
     position: Mapped[int] = mapped_column(Integer)
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
+
+
+# --- monitoring data (capability 4: ingestion) -------------------------------------------------
+# Measurements themselves live in the Parquet warehouse (ecoplan.store.warehouse); the tables
+# below hold the registries, the provenance of every import (batches), the rows that were
+# refused (quarantine), the audit of changed values (revision), yearly indicator values and
+# time-ranged annotations (sand-dust events). See docs/ingest.md.
+
+
+class ImportBatch(Base):
+    """One committed import of one file. Warehouse files carry the batch id in their names.
+
+    ``seq`` increases with every committed batch and orders them (newest wins). Counts:
+    ``accepted`` new values written, ``revised`` changed values written, ``duplicates`` values
+    already held (not written), ``rejected`` rows quarantined, ``skipped_derived`` derived
+    values of the national hourly layout (``*_24h``, ``*_8h``, ``AQI``) not stored.
+    """
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # air|water|indicators|stations|…
+    layout: Mapped[str | None] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))  # committed
+    accepted: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    duplicates: Mapped[int] = mapped_column(Integer)
+    revised: Mapped[int] = mapped_column(Integer)
+    skipped_derived: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    imported_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Station(Base):
+    """An air-quality monitoring station (national 国控, provincial 省控 or micro 微站)."""
+
+    __tablename__ = "station"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(16))  # national | provincial | micro
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class Section(Base):
+    """A surface-water monitoring section (断面) with its GB 3838 target class."""
+
+    __tablename__ = "section"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    water_body: Mapped[str | None] = mapped_column(Text)
+    waterbody_type: Mapped[str] = mapped_column(String(8))  # river | lake
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    target_class: Mapped[str | None] = mapped_column(String(4))  # I … V
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class Quarantine(Base):
+    """A refused row: where it was (file, 1-based line, column), its raw value and why.
+
+    ``key`` is the canonical JSON of the row's identity when it could be parsed (for air
+    ``{"pollutant","station","time"}``); a later import that stores a value for that key, or that
+    names the row in a ``quarantine_id`` column, marks it resolved.
+    """
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    line: Mapped[int | None] = mapped_column(Integer)
+    column_name: Mapped[str | None] = mapped_column(Text)
+    raw_value: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    raw_row: Mapped[str] = mapped_column(Text)  # JSON object
+    key: Mapped[str | None] = mapped_column(Text)  # canonical JSON
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    resolved_by_batch: Mapped[str | None] = mapped_column(ForeignKey("import_batch.id"))
+    replaces_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Revision(Base):
+    """A stored value replaced by a different one from a later batch (audit of corrections)."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    key: Mapped[str] = mapped_column(Text)  # canonical JSON
+    old_value: Mapped[float | None] = mapped_column(Float)
+    new_value: Mapped[float | None] = mapped_column(Float)
+    old_batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batch.id"))
+    new_batch_id: Mapped[str] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IndicatorValue(Base):
+    """A yearly value of a plan indicator for a region: imported, or derived from monitoring.
+
+    ``plan_id`` may be NULL only for derived values; imports always resolve the plan. Databases
+    treat NULLs as distinct in the unique constraint, so the code enforces uniqueness there.
+    """
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("indicator_code", "region_code", "year", "plan_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    indicator_code: Mapped[str] = mapped_column(String(64), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(64))
+    source_kind: Mapped[str] = mapped_column(String(16))  # imported | derived
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batch.id"))
+    source_note: Mapped[str | None] = mapped_column(Text)
+
+
+class DustEvent(Base):
+    """A sand-dust episode (沙尘) as a time range over a region or one station.
+
+    Local time UTC+8, naive; the range is ``[start_time, end_time)``. Values are never edited:
+    evaluations (HJ 663 sand-dust deduction) read these annotations beside them.
+    """
+
+    __tablename__ = "dust_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    station_code: Mapped[str | None] = mapped_column(ForeignKey("station.code"), index=True)
+    start_time: Mapped[datetime] = mapped_column(DateTime)
+    end_time: Mapped[datetime] = mapped_column(DateTime)
+    source: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+from ecoplan.store import schema_assess as _schema_assess  # noqa: E402,F401  (registers the assessment tables)
+from ecoplan.store import schema_auth as _schema_auth  # noqa: E402,F401
