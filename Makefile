@@ -20,11 +20,17 @@ install: $(VENV)/.installed
 system-deps:
 	bash scripts/install-system-deps.sh
 
-## run: install, create the embedded database (SQLite + DuckDB files under ./ecoplan-data),
-##      load the regions and the seeds' plans, and print a summary.
+## run: install, create the embedded store (SQLite + Parquet/DuckDB under ./ecoplan-data), load
+##      the regions and the seeds' plans, generate and import the (synthetic) demo data, write
+##      the current evaluation reports, and serve the dashboard on http://$(HOST):$(PORT)/
 run: install system-deps
 	$(BIN)/ecoplan init
+	$(BIN)/ecoplan demo
 	$(BIN)/ecoplan status
+	$(BIN)/ecoplan report --plan hohhot-14fyp-eco --year 2025 --format pdf --out ecoplan-data/reports/
+	$(BIN)/ecoplan report --plan hohhot-14fyp-eco --year 2025 --format docx --out ecoplan-data/reports/
+	$(BIN)/ecoplan report --plan im-14fyp-eco --year 2025 --format docx --out ecoplan-data/reports/
+	$(BIN)/ecoplan serve --host $(HOST) --port $(PORT)
 
 ## test: install what the tests need and run them (SQLite and PostgreSQL).
 test: install system-deps

@@ -26,10 +26,13 @@ from ecoplan.cli import (  # noqa: E402
     ingest,
     plans,
     regions,
+    report,
     serve,
     users,
     water,
 )
 
-for _module in (admin, plans, regions, aqi, water, evaluate, ingest, assess, demo, users, serve):
+for _module in (
+    admin, plans, regions, aqi, water, evaluate, ingest, assess, report, demo, users, serve,
+):  # fmt: skip
     _module.register(app)

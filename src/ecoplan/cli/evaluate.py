@@ -45,12 +45,6 @@ def _fmt(v: float | None, digits: int = 0) -> str:
     return f"{v:.{digits}f}"
 
 
-def _pair(raw: float | None, ded: float | None, digits: int = 0) -> str:
-    """``41`` or ``41 (扣沙 39)`` when the dust-deducted figure differs."""
-    a, b = _fmt(raw, digits), _fmt(ded, digits)
-    return a if a == b else f"{a} (扣沙 {b})"
-
-
 @air_app.command("evaluate")
 def air_evaluate(
     region: str = typer.Option(..., "--region", "-r", help=REGION_HELP),
@@ -84,35 +78,51 @@ def air_evaluate(
     if not evals:
         fail(f"no hourly air data for {region} in {year} (import some with `ecoplan import air`)")
     version = evals[0].raw.to_dict()["edition"]
-    table = Table(title=f"{year}年环境空气质量评价（{version}；括号内为扣沙后）")
-    for col in (
-        "城市", "PM2.5", "PM10", "SO2", "NO2", "CO-95", "O3-8h-90",
-        "有效天", "优良天", "优良率%", "重污染天", "综合指数", "达标",
-    ):
-        table.add_column(col, justify="right" if col != "城市" else "left")
-    for e in evals:
-        r, d = e.raw.to_dict(), e.dust_deducted.to_dict()
-        rp, dp = r["pollutants"], d["pollutants"]
+    console.print(
+        _air_table(f"{year}年环境空气质量评价（{version}）", [e.raw for e in evals], evals)
+    )
+    dusty = [e for e in evals if e.dust_days]
+    if dusty:
+        console.print(
+            _air_table(
+                f"{year}年 扣沙后 dust-deducted（沙尘天颗粒物不参与统计）",
+                [e.dust_deducted for e in dusty],
+                dusty,
+            )
+        )
+        console.print(f"沙尘天 dust days recorded: {sum(e.dust_days for e in dusty)}")
+
+
+AIR_COLUMNS = (
+    "城市", "PM2.5", "PM10", "SO2", "NO2", "CO-95", "O3-8h-90",
+    "有效天", "优良天", "优良率%", "重污染天", "综合指数", "达标",
+)  # fmt: skip
+AIR_STATS = (
+    ("PM2.5", "mean", 0), ("PM10", "mean", 0), ("SO2", "mean", 0),
+    ("NO2", "mean", 0), ("CO", "percentile", 1), ("O3", "percentile", 0),
+)  # fmt: skip
+
+
+def _air_table(title: str, stats: list[Any], evals: list[Any]) -> Table:
+    """One row per unit: the HJ 663 annual figures (bulletin rounding)."""
+    table = Table(title=title)
+    for col in AIR_COLUMNS:
+        table.add_column(col, justify="left" if col == "城市" else "right")
+    for st, e in zip(stats, evals, strict=True):
+        r = st.to_dict()
+        rp, rd = r["pollutants"], r["days"]
         row = [f"{e.name_zh} {e.unit}"]
-        for p, kind, digits in (
-            ("PM2.5", "mean", 0), ("PM10", "mean", 0), ("SO2", "mean", 0),
-            ("NO2", "mean", 0), ("CO", "percentile", 1), ("O3", "percentile", 0),
-        ):
-            row.append(_pair(_stat(rp[p], kind), _stat(dp[p], kind), digits) if p in rp else "—")
-        rd, dd = r["days"], d["days"]
+        row += [_fmt(_stat(rp[p], k), dg) if p in rp else "—" for p, k, dg in AIR_STATS]
         row += [
-            _pair(rd["valid_days"], dd["valid_days"]),
-            _pair(rd["good_days"], dd["good_days"]),
-            _pair(rd["good_ratio_rounded"], dd["good_ratio_rounded"], 1),
-            _pair(rd["heavy_days"], dd["heavy_days"]),
-            _pair(r["composite"]["rounded"], d["composite"]["rounded"], 2),
+            str(rd["valid_days"]),
+            str(rd["good_days"]),
+            _fmt(rd["good_ratio_rounded"], 1),
+            str(rd["heavy_days"]),
+            _fmt(r["composite"]["rounded"], 2),
             {True: "[green]达标[/]", False: "[red]未达标[/]"}.get(r["attained"], "数据不足"),
         ]
         table.add_row(*row)
-    console.print(table)
-    dust = sum(e.dust_days for e in evals)
-    if dust:
-        console.print(f"沙尘天 dust days recorded: {dust} (扣沙: 沙尘天颗粒物不参与统计)")
+    return table
 
 
 @water_app.command("evaluate")
@@ -150,8 +160,12 @@ def water_evaluate(
     for s in res[0].sections:
         ok = {True: "[green]是[/]", False: "[red]否[/]"}.get(s["meets_target"], "—")
         detail.add_row(
-            f"{s['name']} {s['section']}", s["water_body"] or "", s["water_class"],
-            s["grade_zh"] or "", s["target_class"] or "", ok,
+            f"{s['name']} {s['section']}",
+            s["water_body"] or "",
+            s["water_class"],
+            s["grade_zh"] or "",
+            s["target_class"] or "",
+            ok,
         )
     console.print(detail)
 
