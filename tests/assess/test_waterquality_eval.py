@@ -74,3 +74,8 @@ def test_city_and_region_classes(con: duckdb.DuckDBPyConnection) -> None:
 def test_county_level(con: duckdb.DuckDBPyConnection) -> None:
     (res,) = evaluate_water(con, "150105", 2024)
     assert [s["section"] for s in res.sections] == ["R1"]
+
+
+def test_year_without_samples_gives_empty_summary(con: duckdb.DuckDBPyConnection) -> None:
+    (res,) = evaluate_water(con, "150000", 2019)
+    assert res.n_sections == 0 and res.sections == [] and res.share_i_iii is None

@@ -25,11 +25,15 @@ from ecoplan import __version__
 from ecoplan.api import (
     errors,
     pages,
+    routes_air,
     routes_audit,
+    routes_ledger,
     routes_overview,
     routes_plans,
     routes_regions,
     routes_users,
+    routes_warnings,
+    routes_water,
 )
 from ecoplan.api.csrf import csrf_protect
 from ecoplan.api.templating import STATIC_DIR
@@ -170,6 +174,10 @@ def create_app(
         routes_overview,
         routes_users,
         routes_audit,
+        routes_air,
+        routes_water,
+        routes_warnings,
+        routes_ledger,
         pages,
     ):
         app.include_router(module.router)

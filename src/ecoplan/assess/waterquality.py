@@ -113,6 +113,14 @@ def _prefecture_or_none(code: str) -> str | None:
         return None
 
 
+_EMPTY = pd.DataFrame(
+    columns=[
+        "section", "name", "water_body", "water_class", "grade_zh", "target_class",
+        "meets_target", "class_code",
+    ]
+)  # fmt: skip
+
+
 def _summary(code: str, year: int, rows: pd.DataFrame) -> RegionWater:
     rows = rows[rows["class_code"] > 0]
     classes = list(rows["water_class"])
@@ -147,8 +155,8 @@ def evaluate_water(
         "SELECT code, name, water_body, waterbody_type, region_code, target_class FROM section"
     ).df()
     classed = classify_sections(section_means(con, year), sections)
-    if classed.empty:
-        classed = classed.assign(region_code=[], city=[], class_code=[])
+    if classed.empty:  # no samples that year: every region has no classed section
+        return [_summary(region_code, year, _EMPTY)]
     cities = {c: _prefecture_or_none(c) for c in classed["region_code"].unique()}
     classed["city"] = classed["region_code"].map(cities)
     region = get_region(region_code)

@@ -24,15 +24,18 @@ from ecoplan.cli import (  # noqa: E402
     demo,
     evaluate,
     ingest,
+    ledger,
     plans,
     regions,
     report,
     serve,
     users,
+    warn,
     water,
 )
 
 for _module in (
-    admin, plans, regions, aqi, water, evaluate, ingest, assess, report, demo, users, serve,
+    admin, plans, regions, aqi, water, evaluate, ingest, assess, report, demo, users, serve, warn,
+    ledger,
 ):  # fmt: skip
     _module.register(app)

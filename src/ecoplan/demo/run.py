@@ -126,8 +126,9 @@ def default_anomalies(stations: Sequence[DemoStation], end: dt.date) -> list[Ano
     if (end + dt.timedelta(days=1)).month != end.month:  # end is a month's last day
         last = end
     first = dt.date(last.year, last.month, 1)
-    t0 = np.datetime64(first, "h")
-    t1 = np.datetime64(last, "h") + np.timedelta64(23, "h")
+    # hour-end stamps: the month's natural days are the stamps first 01:00 … last+1 00:00
+    t0 = np.datetime64(first, "h") + np.timedelta64(1, "h")
+    t1 = np.datetime64(last, "h") + np.timedelta64(24, "h")
     codes = {s.code for s in stations}
     wanted = [
         Anomaly("D150203", "flatline", t0, t1),

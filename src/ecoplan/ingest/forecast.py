@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import insert, select, update
 
@@ -40,8 +41,15 @@ from ecoplan.ingest.codes import POLLUTANT_LOOKUP
 from ecoplan.ingest.frames import OK, set_error
 from ecoplan.ingest.records import RecordSpec, import_records, message
 from ecoplan.ingest.result import ImportResult, Progress
-from ecoplan.ingest.tabular import RawTable, parse_dates, parse_int, read_raw, resolve_header
-from ecoplan.ingest.tabular import text_series, to_float
+from ecoplan.ingest.tabular import (
+    RawTable,
+    parse_dates,
+    parse_int,
+    read_raw,
+    resolve_header,
+    text_series,
+    to_float,
+)
 from ecoplan.model.regions import Level, UnknownRegionError, get_region
 from ecoplan.store import monitoring
 from ecoplan.store.db import Store
@@ -67,49 +75,61 @@ FIRST_DATE = date(2013, 1, 1)
 LAST_DATE = date(2100, 12, 31)
 
 SPEC: dict[str, tuple[str, ...]] = {
-    "region_code": ("region", "city", "city_code", "地区代码", "城市代码", "行政区划代码", "区划代码"),
+    "region_code": (
+        "region",
+        "city",
+        "city_code",
+        "地区代码",
+        "城市代码",
+        "行政区划代码",
+        "区划代码",
+    ),
     "issue_date": ("issue", "issued", "发布日期", "预报发布日期", "发布时间", "起报日期"),
     "target_date": ("date", "forecast_date", "预报日期", "目标日期", "预报日"),
     "aqi": ("forecast_aqi", "预报aqi", "aqi预报值", "空气质量指数"),
     "primary_pollutant": ("primary", "首要污染物", "首要污染物预报"),
     "quarantine_id": ("隔离编号",),
 }
-IGNORED = ("reason", "原因", "region_name", "city_name", "地区名称", "城市名称", "城市", "备注", "note")
+IGNORED = (
+    "reason",
+    "原因",
+    "region_name",
+    "city_name",
+    "地区名称",
+    "城市名称",
+    "城市",
+    "备注",
+    "note",
+)
 
 _NONE_WORDS = {"-", "—", "--", "——", "无", "none", "/"}
 _EXTRA_POLLUTANTS = {"o3_8h": "O3_8h", "o3-8h": "O3_8h", "臭氧8小时": "O3_8h", "o3_1h": "O3"}
 
 
-def _normalise_pollutants(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Canonical ``,``-joined pollutant codes and a mask of cells naming an unknown one."""
-    out: list[str | None] = []
-    bad = np.zeros(len(text), dtype=bool)
-    cache: dict[str, tuple[str | None, bool]] = {}
-    for i, cell in enumerate(text.tolist()):  # few distinct values: cached per value
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NA:
-            out.append(None)
+def _pollutant_codes(cell: str) -> tuple[str | None, bool]:
+    """``(canonical ","-joined codes or None, unknown?)`` of one distinct cell text."""
+    if cell.strip().lower() in _NONE_WORDS:
+        return None, False
+    codes: list[str] = []
+    for part in re.split(r"[,，、;；/]\s*", cell.strip()):
+        key = part.strip().lower()
+        if not key:
             continue
-        if cell not in cache:
-            if cell.strip().lower() in _NONE_WORDS:
-                cache[cell] = (None, False)
-            else:
-                codes: list[str] = []
-                ok = True
-                for part in re.split(r"[,，、;；/]\s*", cell.strip()):
-                    key = part.strip().lower()
-                    if not key:
-                        continue
-                    code = _EXTRA_POLLUTANTS.get(key) or POLLUTANT_LOOKUP.get(key)
-                    if code is None:
-                        ok = False
-                        break
-                    if code not in codes:
-                        codes.append(code)
-                cache[cell] = (",".join(codes) if ok and codes else None, not ok)
-        value, is_bad = cache[cell]
-        out.append(value)
-        bad[i] = is_bad
-    return pd.Series(out, index=text.index, dtype=object), bad
+        code = _EXTRA_POLLUTANTS.get(key) or POLLUTANT_LOOKUP.get(key)
+        if code is None:
+            return None, True
+        if code not in codes:
+            codes.append(code)
+    return (",".join(codes) or None), False
+
+
+def _normalise_pollutants(text: pd.Series) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    """Canonical ``,``-joined pollutant codes and a mask of cells naming an unknown one
+    (parsed once per distinct cell text, then mapped)."""
+    parsed = {v: _pollutant_codes(v) for v in text.dropna().unique()}
+    codes = text.map({k: v[0] for k, v in parsed.items()}, na_action="ignore")
+    bad = text.map({k: v[1] for k, v in parsed.items()}, na_action="ignore")
+    return codes.astype(object).where(codes.notna(), None), bad.fillna(False).to_numpy(bool)
 
 
 def _load(ses: Any) -> pd.DataFrame:

@@ -105,6 +105,7 @@ def _nullable(col: pd.Series) -> list[Any]:
 
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "air": ("station", "time", "pollutant", "value", "unit"),
+    "forecast": ("region_code", "issue_date", "target_date", "aqi", "primary_pollutant"),
     "water": ("section", "date", "item", "value", "unit"),
     "indicators": ("indicator_code", "region_code", "year", "value", "unit", "plan_id", "note"),
     "stations": ("code", "name", "region_code", "longitude", "latitude", "kind"),
