@@ -36,10 +36,13 @@ def _map_data(html: str, map_id: str) -> dict[str, Any]:
 
 def test_overview_has_the_league_map_and_the_plans(admin_browser: tuple[TestClient, str]) -> None:
     c, _ = admin_browser
-    r = c.get("/")
+    r = c.get("/", params={"plan": "test-plan"})
     assert r.status_code == 200 and "<h1>总览</h1>" in r.text
     data = _map_data(r.text, "league-map")
-    assert len(data) == 12 and data["150100"]["value"] == 2  # test-plan + draft-plan
+    # coloured by assessment status: Hohhot is covered by the plan but has no values (grey),
+    # the other leagues are not covered by this city plan (light grey)
+    assert len(data) == 12 and data["150100"]["value"] is None
+    assert data["150100"]["color"] == "#bdbdbd" and data["150200"]["color"] == "#eeeeee"
     assert set(data["150100"]) == {"value", "color", "label", "href"}
     assert "/static/vendor/echarts/echarts.min.js" in r.text and "/static/js/charts.js" in r.text
     assert 'href="/plans/test-plan/indicators"' in r.text and "未公开" in r.text  # draft marked
@@ -85,7 +88,7 @@ def test_indicator_list_filters_and_detail(admin_browser: tuple[TestClient, str]
     assert "细颗粒物41" in d.text and "35以下" in d.text  # baseline and target quotes
     assert "≤ 35" in d.text and "<code>150100</code> 呼和浩特市" in d.text
     chart = _map_data(d.text, "indicator-chart")
-    assert chart["series"][0]["points"] == [[2020, 41.0, "baseline"], [2025, 35.0, "<="]]
+    assert chart["baseline"][:2] == [2020, 41.0] and chart["target"]["value"] == 35.0
     missing = c.get("/plans/test-plan/indicators/NOPE")
     assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
     assert c.get("/plans/test-plan", follow_redirects=False).headers["location"] == (
@@ -99,7 +102,7 @@ def test_language_switch_and_cookie(admin_browser: tuple[TestClient, str]) -> No
     assert '<html lang="en">' in r.text and ">Indicators<" in r.text and "Test plan" in r.text
     assert "lang=en" in r.headers["set-cookie"]
     again = c.get("/")  # the cookie keeps English
-    assert "<h1>Overview</h1>" in again.text and "Hohhot · 2 targets" in again.text
+    assert "<h1>Overview</h1>" in again.text and "Hohhot · " in again.text
     back = c.get("/", params={"lang": "zh"})
     assert "<h1>总览</h1>" in back.text
 
@@ -124,7 +127,8 @@ def test_public_portal_without_login_shows_only_published(client: TestClient) ->
     assert r.status_code == 200 and "测试规划" in r.text and "未公开草案" not in r.text
     assert "稳定在45%以上" in r.text  # each target carries its source quote
     data = _map_data(r.text, "public-map")
-    assert data["150100"]["value"] == 1  # the draft plan's target does not count here
+    assert len(data) == 12 and set(data["150100"]) == {"value", "color", "label", "href"}
+    assert "未公开" not in data["150100"]["label"]  # the draft plan does not show here
     assert client.get("/public", params={"plan": "draft-plan"}).status_code == 404
     assert client.get("/public", params={"plan": "test-plan"}).status_code == 200
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from ecoplan.api import routes_assessment as assessment_pages
 from ecoplan.api.auth import actor_of, client_ip, end_session, start_session
 from ecoplan.api.deps import Authorized, current_user, get_store, require
-from ecoplan.api.errors import ApiError, not_found, plan_file_api_error
+from ecoplan.api.errors import ApiError, plan_file_api_error
 from ecoplan.api.permissions import (
     ACCOUNT_OWN,
     AUDIT_READ,
@@ -29,18 +29,8 @@ from ecoplan.api.permissions import (
     Principal,
 )
 from ecoplan.api.plandata import (
-    BINDING_ZH,
-    DIRECTION_EN,
-    DIRECTION_ZH,
-    filter_indicators,
-    find_indicator,
-    plan_detail,
     visible_summaries,
 )
-from ecoplan.api.plandata import (
-    names as region_names_cached,
-)
-from ecoplan.api.routes_overview import league_map
 from ecoplan.api.routes_plans import MAX_PLAN_BYTES, delete_plan_audited, import_plan_bytes
 from ecoplan.api.templating import flash, lang_of, render
 from ecoplan.model.planfile import PlanFileError
@@ -81,14 +71,6 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
-
-
-def _legend(lang: str) -> list[tuple[str, str]]:
-    from ecoplan.api.plandata import NO_VALUE, SEQUENTIAL
-
-    few, many = ("fewer", "more") if lang == "en" else ("较少", "较多")
-    none = "no targets" if lang == "en" else "无目标"
-    return [(NO_VALUE, none), (SEQUENTIAL[0], few), (SEQUENTIAL[-1], many)]
 
 
 # --- login / logout --------------------------------------------------------------------------
@@ -170,19 +152,9 @@ def overview(
     auth: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
-    lang = lang_of(request)
-    plans = visible_summaries(store, auth.user)
-    totals = {k: sum(p[k] for p in plans) for k in ("indicators", "baselines", "targets", "tasks")}
-    return render(
-        request,
-        "overview.html",
-        {
-            "plans": plans,
-            "totals": totals,
-            "map_data": league_map(store, auth.user, lang),
-            "legend": _legend(lang),
-        },
-    )
+    """Map of the leagues coloured by assessment status, headline figures, ranking
+    (``?plan=&year=``; see :mod:`ecoplan.api.routes_assessment`)."""
+    return assessment_pages.overview_page(request, auth, store)
 
 
 @router.get("/plans")
@@ -257,30 +229,11 @@ def plan_page(plan_id: str) -> Response:
 def indicators_page(
     request: Request,
     plan_id: str,
-    category: str | None = Query(None),
-    binding: str | None = Query(None),
     auth: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
-    plan = plan_detail(store, plan_id, auth.user)
-    names = region_names_cached(store)
-    if binding not in (None, "", "binding", "expected", "none"):
-        raise ApiError(422, f"属性 {binding} 无效", f"binding {binding!r} is not valid")
-    rows = filter_indicators(plan, category=category or None, binding=binding or None)
-    return render(
-        request,
-        "indicators.html",
-        {
-            "plan": plan,
-            "rows": rows,
-            "category": category or "",
-            "binding": binding or "",
-            "names": names,
-            "binding_zh": BINDING_ZH,
-            "direction_zh": DIRECTION_ZH,
-            "direction_en": DIRECTION_EN,
-        },
-    )
+    """Indicators with traffic lights (``?category=&binding=&year=&region=&status=``)."""
+    return assessment_pages.indicators_page(request, plan_id, auth, store)
 
 
 @router.get("/plans/{plan_id}/indicators/{code}")
@@ -291,72 +244,18 @@ def indicator_page(
     auth: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
-    plan = plan_detail(store, plan_id, auth.user)
-    names = region_names_cached(store)
-    ind = find_indicator(plan, code)
-    return render(
-        request,
-        "indicator.html",
-        {
-            "plan": plan,
-            "ind": ind,
-            "names": names,
-            "chart": _indicator_chart(ind, names),
-            "binding_zh": BINDING_ZH,
-            "direction_zh": DIRECTION_ZH,
-            "direction_en": DIRECTION_EN,
-        },
-    )
-
-
-def _indicator_chart(ind: dict[str, Any], names: dict[str, str]) -> dict[str, Any] | None:
-    """Baseline → target points per region, for the small chart of the indicator page."""
-    series: dict[str, list[list[Any]]] = {}
-    for b in ind["baselines"]:
-        series.setdefault(b["region_code"], []).append([b["year"], b["value"], "baseline"])
-    for t in ind["targets"]:
-        series.setdefault(t["region_code"], []).append([t["year"], t["value"], t["comparator"]])
-    if not series:
-        return None
-    return {
-        "unit": ind["unit"],
-        "series": [
-            {"name": f"{code} {names.get(code, '')}", "points": sorted(pts)}
-            for code, pts in sorted(series.items())
-        ],
-    }
+    """One indicator: trend chart, status per region, sources (``?year=&region=``)."""
+    return assessment_pages.indicator_page(request, plan_id, code, auth, store)
 
 
 # --- public portal ---------------------------------------------------------------------------
 
 
 @router.get("/public")
-def public_page(
-    request: Request,
-    plan: str | None = Query(None),
-    store: Store = Depends(get_store),
-) -> Response:
+def public_page(request: Request, store: Store = Depends(get_store)) -> Response:
     """The published subset, for everyone (no login): anonymous visibility rules apply even to
-    logged-in visitors, so what they see here is what the public sees."""
-    lang = lang_of(request)
-    plans = visible_summaries(store, None)
-    if plan is not None and plan not in {p["id"] for p in plans}:
-        raise not_found(f"已公开的规划 {plan}", f"Published plan {plan!r}")
-    selected = plan or (plans[0]["id"] if plans else None)
-    detail = plan_detail(store, selected, None) if selected else None
-    names = region_names_cached(store)
-    return render(
-        request,
-        "public.html",
-        {
-            "plans": plans,
-            "plan": detail,
-            "names": names,
-            "map_data": league_map(store, None, lang),
-            "legend": _legend(lang),
-            "binding_zh": BINDING_ZH,
-        },
-    )
+    logged-in visitors, so what they see here is what the public sees (``?plan=``)."""
+    return assessment_pages.public_page(request, store)
 
 
 # --- account ---------------------------------------------------------------------------------

@@ -36,13 +36,27 @@ _lock = threading.Lock()
 _cache: weakref.WeakKeyDictionary[Store, dict[str, tuple[float, Any]]] = weakref.WeakKeyDictionary()
 
 
+_loading: set[tuple[int, str]] = set()
+
+
 def _cached(store: Store, key: str, load: Any) -> Any:
+    """The cached value of *key*, reloaded after :data:`CACHE_SECONDS`. While one thread
+    reloads an expired value the others keep getting the previous one (no thundering herd of
+    reloads under load: all_plans takes ~100 ms)."""
     now = time.monotonic()
+    token = (id(store), key)
     with _lock:
         entry = _cache.setdefault(store, {}).get(key)
-    if entry is not None and now - entry[0] < CACHE_SECONDS:
-        return entry[1]
-    value = load()
+        if entry is not None and now - entry[0] < CACHE_SECONDS:
+            return entry[1]
+        if entry is not None and token in _loading:
+            return entry[1]
+        _loading.add(token)
+    try:
+        value = load()
+    finally:
+        with _lock:
+            _loading.discard(token)
     with _lock:
         _cache.setdefault(store, {})[key] = (now, value)
     return value
@@ -81,12 +95,25 @@ def is_published(plan: dict[str, Any]) -> bool:
     return plan.get("origin") == "embedded"
 
 
+def summaries(store: Store) -> list[dict[str, Any]]:
+    """``plan_summaries`` of every plan (cached; do not modify)."""
+
+    def load() -> list[dict[str, Any]]:
+        with store.session() as s:
+            return plan_summaries(s)
+
+    rows: list[dict[str, Any]] = _cached(store, "summaries", load)
+    return rows
+
+
 def visible_summaries(store: Store, user: Principal | None) -> list[dict[str, Any]]:
     """``plan_summaries`` the caller may see, each with ``published``."""
     everything = can(user, READ)
-    with store.session() as s:
-        rows = plan_summaries(s)
-    return [r | {"published": is_published(r)} for r in rows if everything or is_published(r)]
+    return [
+        r | {"published": is_published(r)}
+        for r in summaries(store)
+        if everything or is_published(r)
+    ]
 
 
 def plan_detail(store: Store, plan_id: str, user: Principal | None) -> dict[str, Any]:

@@ -1,14 +1,16 @@
-"""``/api/overview``: the figures behind the overview page's map."""
+"""``/api/overview``: the figures behind the overview page's map (plan targets per league, or
+the assessment status of one plan)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from ecoplan.api.deps import current_user, get_store
+from ecoplan.api import routes_assessment as ra
+from ecoplan.api.deps import current_user, get_store, require
 from ecoplan.api.models import ERRORS
-from ecoplan.api.permissions import Principal
+from ecoplan.api.permissions import READ, Principal
 from ecoplan.api.plandata import league_map_data, targets_per_league, visible_plans
 from ecoplan.store.db import Store
 from ecoplan.store.regions import list_regions
@@ -29,13 +31,34 @@ def league_map(
 
 @router.get("/league-map", summary="Map data per league/city 盟市地图数据")
 def league_map_route(
+    request: Request,
     lang: Literal["zh", "en"] = Query("zh"),
+    plan: str | None = Query(None, description="plan id: colour by its assessment status"),
+    year: int | None = Query(None, ge=1949, le=2100, description="with plan: assessment year"),
     user: Principal | None = Depends(current_user),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:
     """``{"measure", "leagues": {code: {value, color, label, href}}}`` — what the map colours.
 
-    The measure is, for now, the number of plan targets (quantitative and qualitative) set for
-    the league or its counties, over the plans the caller may see.
+    Without ``plan`` the measure is ``targets``: the number of plan targets (quantitative and
+    qualitative) set for the league or its counties, over the plans the caller may see. With
+    ``plan`` it is ``status``: the share (in %) of the league's assessed indicators with data
+    that are achieved or on track in ``year`` (default: the latest year with data), as the
+    overview page colours it (:mod:`ecoplan.api.routes_assessment`); the caller must be logged
+    in for that, and ``plan_id``, ``year``, ``data_version`` and ``legend`` come with it.
     """
-    return {"measure": "targets", "leagues": league_map(store, user, lang)}
+    if plan is None:
+        return {"measure": "targets", "leagues": league_map(store, user, lang)}
+    auth = require(READ)(request)
+    data, y, cached = ra.plan_result(store, auth.user, plan, year)
+    href = f"/plans/{data['id']}/indicators?year={y}&region={{code}}"
+    return {
+        "measure": "status",
+        "plan_id": data["id"],
+        "year": y,
+        "data_version": cached.version.tag,
+        "legend": [{"color": c, "label": t} for c, t in ra.map_legend(lang)],
+        "leagues": ra.status_map_data(
+            cached.result.rows, cached.result.ranking, lang=lang, href=href
+        ),
+    }

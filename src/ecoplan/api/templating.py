@@ -13,6 +13,7 @@ for whom ``can(user, item.action)`` holds.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,20 @@ def lang_of(request: Request) -> str:
     return c if c in LANGS else "zh"
 
 
+_has_page: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
 def has_page(request: Request, path: str) -> bool:
-    """Does the application answer ``GET path`` (asked through the router's own matching)?"""
-    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
-    return any(r.matches(scope)[0] is Match.FULL for r in request.app.router.routes)
+    """Does the application answer ``GET path`` (asked through the router's own matching)?
+
+    Remembered per application: routes are fixed once it is built, and matching every
+    route for every navigation entry costs milliseconds on each page.
+    """
+    known = _has_page.setdefault(request.app, {})
+    if path not in known:
+        scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+        known[path] = any(r.matches(scope)[0] is Match.FULL for r in request.app.router.routes)
+    return known[path]
 
 
 def _nav(items: list[NavItem], request: Request, user: Principal | None) -> list[dict[str, Any]]:
