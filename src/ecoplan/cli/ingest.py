@@ -55,6 +55,33 @@ def _user(user: str | None) -> str | None:
         return None
 
 
+#: Warning groups evaluated after a committed import of this kind (issue: "on import").
+WARN_AFTER: dict[str, tuple[str, ...]] = {
+    "air": ("data_quality",),
+    "water": ("water",),
+    "forecast": ("air",),
+}
+
+
+def warn_after_import(store: Any, kind: str, results: list[ImportResult]) -> dict[str, Any] | None:
+    """Run the warning rules that the new data can change, then deliver the outbox.
+
+    Only after an import that committed a batch; a failure here never undoes the import
+    (it is reported, and ``ecoplan warn run`` can be run again)."""
+    groups = WARN_AFTER.get(kind)
+    if not groups or not any(r.batch_id for r in results):
+        return None
+    from ecoplan.warn import deliver, run_warnings
+
+    try:
+        summary = run_warnings(store, kinds=groups)
+        deliver(store)
+    except Exception as exc:  # the import is committed; say what failed, do not hide it
+        err_console.print(f"[yellow]预警未运行 warnings not run after the import:[/] {exc}")
+        return {"error": str(exc)}
+    return summary.to_dict()
+
+
 def _run(kind: str, files: list[Path], json_out: bool, user: str | None) -> None:
     store = open_store()
     importer = IMPORTERS[kind]
@@ -81,6 +108,7 @@ def _run(kind: str, files: list[Path], json_out: bool, user: str | None) -> None
             except (IngestError, OSError) as exc:
                 errors.append({"file": str(f), "error": str(exc)})
             progress.remove_task(task)
+    warned = warn_after_import(store, kind, results)
     store.dispose()
     if json_out:
         totals = (
@@ -99,12 +127,20 @@ def _run(kind: str, files: list[Path], json_out: bool, user: str | None) -> None
             out["batch_id"] = results[0].batch_id
         out["files"] = [r.to_dict(rejections=SHOWN) for r in results]
         out["errors"] = errors
+        if warned is not None:
+            out["warnings"] = warned
         print_json(out)
     else:
         for r in results:
             _print_result(r)
         for e in errors:
             err_console.print(f"[bold red]错误 Error:[/] {e['error']}", highlight=False)
+        if warned and "counts" in warned:
+            c = warned["counts"]
+            console.print(
+                f"预警 warnings: 新发 start {c['start']} · 升级 upgrade {c['upgrade']} · "
+                f"解除 lift {c['lift']} · 生效中 active {warned.get('active', 0)}"
+            )
     if errors:
         raise typer.Exit(1)
 

@@ -350,20 +350,24 @@ def import_forecast_cmd(
     Columns: region_code (league/city), issue_date, target_date (1–10 days after issue), aqi
     (0–500), optional primary_pollutant (Chinese headers accepted: 城市代码, 发布日期, 预报日期,
     AQI, 首要污染物). Bad rows go to quarantine; importing the same file again changes nothing.
-    Then `ecoplan warn run --kind air` grades the heavy-pollution warnings.
+    A committed import then grades the heavy-pollution warnings (as `ecoplan warn run --kind
+    air` does).
     """
-    from ecoplan.cli.ingest import SHOWN, _print_result
+    from ecoplan.cli.ingest import SHOWN, _print_result, warn_after_import
     from ecoplan.ingest.forecast import import_forecast
 
     store = open_store()
     try:
         res = import_forecast(store, file, user=user or _os_user())
+        warned = warn_after_import(store, "forecast", [res])
     except (IngestError, OSError) as exc:
         fail(str(exc))
     finally:
         store.dispose()
     if json_out:
         out: dict[str, Any] = res.to_dict(rejections=SHOWN)
+        if warned is not None:
+            out["warnings"] = warned
         print_json(out)
         return
     _print_result(res)
