@@ -212,3 +212,20 @@ def test_audit_page_filters_and_pages(admin_browser: tuple[TestClient, str]) -> 
     assert "<code>user.create</code>" not in only and "<code>login</code>" in only
     assert "第 1 / 1 页" in r.text
     assert c.get("/audit", params={"since": "2030-01-02", "until": "2030-01-01"}).status_code == 422
+
+
+def test_every_page_says_when_the_data_are_synthetic(client: TestClient, seeded: Store) -> None:
+    from ecoplan.api import templating
+    from ecoplan.store import schema as s
+
+    assert "data-synthetic" not in client.get("/public").text
+    with seeded.session() as ses:
+        ses.add(
+            s.Station(
+                code="D1", name="演示站", region_code="150100", kind="national", synthetic=True
+            )
+        )
+    templating._synthetic.clear()  # the check is cached for 30 s per app
+    html = client.get("/public").text
+    assert 'data-synthetic="1"' in html and "演示数据（合成）" in html
+    assert 'data-synthetic="1"' in client.get("/login").text

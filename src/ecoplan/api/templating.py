@@ -116,6 +116,29 @@ def _nav(items: list[NavItem], request: Request, user: Principal | None) -> list
     return out
 
 
+_SYNTHETIC_TTL = 30.0
+_synthetic: weakref.WeakKeyDictionary[Any, tuple[float, bool]] = weakref.WeakKeyDictionary()
+
+
+def holds_synthetic(request: Request) -> bool:
+    """Does the store hold demo (synthetic) data? Checked at most every 30 s per app."""
+    import time
+
+    from ecoplan.store.monitoring import holds_synthetic_data
+
+    now = time.monotonic()
+    hit = _synthetic.get(request.app)
+    if hit is not None and now - hit[0] < _SYNTHETIC_TTL:
+        return hit[1]
+    store = getattr(request.app.state, "store", None)
+    value = False
+    if store is not None:
+        with store.session() as ses:
+            value = holds_synthetic_data(ses)
+    _synthetic[request.app] = (now, value)
+    return value
+
+
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """Queue a one-time message for the next page (kind: ok | error)."""
     request.session.setdefault(FLASH_KEY, [])
@@ -144,6 +167,7 @@ def render(
         "flashes": request.session.pop(FLASH_KEY, []),
         "can": lambda action, region=None: can(user, action, region),
         "version": __version__,
+        "synthetic_data": holds_synthetic(request),
     }
     ctx.update(context or {})
     resp = templates.TemplateResponse(request, template, ctx, status_code=status_code)

@@ -335,3 +335,16 @@ def list_dust_events(
     if end:
         q = q.where(s.DustEvent.start_time < end)
     return [{f: getattr(r, f) for f in DUST_FIELDS} for r in session.scalars(q)]
+
+
+def holds_synthetic_data(session: Session) -> bool:
+    """Whether the store holds demo (synthetic) data: a synthetic station or section, or a
+    batch imported from a ``demo-synthetic-*`` file.  Pages say so on every screen."""
+    q = select(s.Station.code).where(s.Station.synthetic.is_(True)).limit(1)
+    if session.execute(q).first():
+        return True
+    q2 = select(s.Section.code).where(s.Section.synthetic.is_(True)).limit(1)
+    if session.execute(q2).first():
+        return True
+    q3 = select(s.ImportBatch.id).where(s.ImportBatch.file_name.like("demo-synthetic%")).limit(1)
+    return session.execute(q3).first() is not None
