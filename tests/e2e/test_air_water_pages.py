@@ -14,19 +14,13 @@ temporary directory.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, live_server
 from playwright.sync_api import Page, sync_playwright
 
-from ecoplan.api.app import create_app
 from ecoplan.config import settings
 from ecoplan.demo.run import generate_demo
 from ecoplan.ingest import IMPORTERS
@@ -35,27 +29,9 @@ from ecoplan.store.db import Store
 from ecoplan.store.plans import sync_regions
 from ecoplan.store.users import create_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "e2e password 1"
 AQI_COLORS = ["#00E400", "#FFFF00", "#FF7E00", "#FF0000", "#99004C", "#7E0023"]
 INSTANCE = "echarts.getInstanceByDom(document.getElementById('{}')).getOption()"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -71,34 +47,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for kind, path in files.import_order():  # the public importers; no plans needed here
         if kind != "indicators":
             assert IMPORTERS[kind](store, path).rejected == 0
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(store=store, secret_key="e2e-" * 16), host="127.0.0.1", port=port,
-        log_level="warning",
-    )  # fmt: skip
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    assert httpx.get(f"{base}/api/health").json()["status"] == "ok"
-    try:
+    with live_server(store) as base:
         yield base
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        store.dispose()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = os.environ.get("ECOPLAN_SCREENSHOT_DIR")
-    path = Path(target) if target else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture(scope="module")

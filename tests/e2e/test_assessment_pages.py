@@ -11,19 +11,13 @@ from monitoring have no data). Screenshots go to ``$ECOPLAN_SCREENSHOT_DIR`` whe
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, live_server
 from playwright.sync_api import Page, sync_playwright
 
-from ecoplan.api.app import create_app
 from ecoplan.api.routes_assessment import SHARE_CLASSES
 from ecoplan.config import settings
 from ecoplan.demo.indicators import generate_indicator_values, write_indicators_csv
@@ -33,17 +27,8 @@ from ecoplan.store.db import Store
 from ecoplan.store.plans import load_embedded_plans, sync_regions
 from ecoplan.store.users import create_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 PASSWORD = "e2e password 2"
 PLAN = "im-beautiful-2035"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -60,34 +45,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )  # fmt: skip
     values = write_indicators_csv(generate_indicator_values(7, range(2020, 2026)), home / "v.csv")
     assert IMPORTERS["indicators"](store, values, user="e2e").accepted > 1000
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(store=store, secret_key="e2e-assess-" * 6), host="127.0.0.1", port=port,
-        log_level="warning",
-    )  # fmt: skip
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    assert httpx.get(f"{base}/api/health").json()["status"] == "ok"
-    try:
+    with live_server(store) as base:
         yield base
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        store.dispose()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = os.environ.get("ECOPLAN_SCREENSHOT_DIR")
-    path = Path(target) if target else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture(scope="module")

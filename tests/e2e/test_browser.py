@@ -8,44 +8,20 @@ else to the test's temporary directory.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, live_server
 from playwright.sync_api import Page, sync_playwright
 
-from ecoplan.api.app import create_app
 from ecoplan.config import settings
 from ecoplan.store.audit import Actor
 from ecoplan.store.db import Store
 from ecoplan.store.plans import load_embedded_plans, sync_regions
 from ecoplan.store.users import create_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "e2e password 1"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -65,34 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             role="admin",
             display_name="规划处",
         )
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(store=store, secret_key="e2e-" * 16), host="127.0.0.1", port=port,
-        log_level="warning",
-    )  # fmt: skip
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    assert httpx.get(f"{base}/api/health").json()["status"] == "ok"
-    try:
+    with live_server(store) as base:
         yield base
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        store.dispose()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = os.environ.get("ECOPLAN_SCREENSHOT_DIR")
-    path = Path(target) if target else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,15 @@ Reuses the browser set-up of ``test_browser.py`` (Debian's /usr/bin/chromium via
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 import test_browser as browser_setup
-import uvicorn
+from e2e_support import live_server
 from playwright.sync_api import Page
 
-from ecoplan.api.app import create_app
 from ecoplan.config import settings
 from ecoplan.store import ledger as svc
 from ecoplan.store.audit import Actor
@@ -30,8 +26,6 @@ from ecoplan.store.users import create_user
 
 # the browser fixtures and helpers of test_browser.py, shared
 browser_page = browser_setup.browser_page
-shots = browser_setup.shots
-free_port = browser_setup.free_port
 _shot = browser_setup._shot
 
 PASSWORD = "e2e ledger password"
@@ -94,23 +88,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store(settings(home=home, database_url=f"sqlite:///{home / 'ecoplan.db'}"))
     store.migrate()
     _seed(store)
-    app = create_app(store=store, secret_key="e2e-ledger-" * 6)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    assert httpx.get(f"{base}/api/health").json()["status"] == "ok"
-    try:
+    with live_server(store) as base:
         yield base
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        store.dispose()
 
 
 def _login(page: Page, base: str, username: str) -> None:
