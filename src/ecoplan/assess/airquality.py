@@ -194,7 +194,8 @@ def evaluate_units(
     return out
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether *con* has a table or view called *name*."""
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchone()
@@ -238,7 +239,7 @@ def unit_dust(con: duckdb.DuckDBPyConnection, station_unit: pd.DataFrame) -> pd.
     """Dust events mapped to units: a region event applies to the units it contains or lies
     in (hierarchy overlap); a station event to the units holding the station."""
     empty = pd.DataFrame(columns=["unit", "start", "end"])
-    if not _has_table(con, "dust_event"):
+    if not has_table(con, "dust_event"):
         return empty
     ev = con.execute("SELECT region_code, station_code, start_time, end_time FROM dust_event").df()
     if ev.empty or station_unit.empty:

@@ -30,7 +30,7 @@ from typing import Literal
 import duckdb
 import numpy as np
 
-from ecoplan.assess.airquality import air_units, evaluate_units, unit_dust
+from ecoplan.assess.airquality import air_units, evaluate_units, has_table, unit_dust
 from ecoplan.assess.waterquality import RegionWater, evaluate_water
 from ecoplan.model.regions import Level, UnknownRegionError, children, get_region
 from ecoplan.standards.airqual import AnnualStatistics, round_gbt8170
@@ -147,15 +147,8 @@ class DerivedValue:
 # --------------------------------------------------------------------------------- helpers
 
 
-def _has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def _require(con: duckdb.DuckDBPyConnection, name: str, what: str) -> None:
-    if not _has_relation(con, name):
+    if not has_table(con, name):
         raise DerivationError(
             f"the DuckDB connection has no table or view {name!r} ({what}); "
             "use ecoplan.store.warehouse.connect() or register one"
