@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ecoplan.ingest.errors import IngestError
+from ecoplan.model.cells import harden_workbook, safe_frame
 
 
 def canonical_key(key: Any) -> str:
@@ -162,10 +163,12 @@ def export_rows(kind: str, rows: list[dict[str, Any]], path: str | Path) -> int:
     Chinese, or ``.xlsx``); returns the number of rows written."""
     p = Path(path)
     df = export_frame(kind, rows)
-    if p.suffix.lower() == ".csv":
-        df.to_csv(p, index=False, encoding="utf-8-sig")
+    if p.suffix.lower() == ".csv":  # refused raw text is written as text (model.cells)
+        safe_frame(df).to_csv(p, index=False, encoding="utf-8-sig")
     elif p.suffix.lower() == ".xlsx":
-        df.to_excel(p, index=False, sheet_name="quarantine")
+        with pd.ExcelWriter(p, engine="openpyxl") as writer:
+            df.to_excel(writer, index=False, sheet_name="quarantine")
+            harden_workbook(writer.book)
     else:
         raise IngestError(f"{p.name}: export to .csv or .xlsx")
     return len(df)

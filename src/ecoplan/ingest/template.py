@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ecoplan.model.cells import harden_workbook
+
 HEADER: tuple[tuple[str, str, str], ...] = (
     ("指标代码", "indicator_code", "必填，见“指标”表"),
     ("地区代码", "region_code", "必填，GB/T 2260 六位代码，见“地区”表"),
@@ -93,5 +95,6 @@ def write_indicator_template(
     dv3 = DataValidation(type="whole", operator="between", formula1="1949", formula2="2100")
     ws.add_data_validation(dv3)
     dv3.add(f"C2:C{last}")
+    harden_workbook(wb)
     wb.save(p)
     return p

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ecoplan.model.cells import harden_workbook
 from ecoplan.model.ledger import (
     COLUMNS,
     KIND_ZH,
@@ -116,6 +117,7 @@ def write_ledger_xlsx(
         _stats_sheet(wb.create_sheet("统计"), stats)
     _notes_sheet(wb.create_sheet("说明"), today)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    harden_workbook(wb)  # user text is text, never a formula
     wb.save(str(path))
 
 

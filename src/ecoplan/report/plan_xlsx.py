@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ecoplan.model.cells import harden_workbook
+
 HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 BINDING_ZH = {"binding": "约束性", "expected": "预期性"}
@@ -187,4 +189,5 @@ def write_plans_xlsx(
         for row in ws.iter_rows(min_row=start + 1):
             for c in row:
                 c.alignment = Alignment(vertical="top", wrap_text=True)
+    harden_workbook(wb)  # user text is text, never a formula
     wb.save(Path(path))

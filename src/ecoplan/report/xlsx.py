@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ecoplan.model.cells import harden_workbook
 from ecoplan.report.docx import deterministic_zip
 from ecoplan.report.evaluation import Cell, ReportModel, Section, Table, as_utc, ink_on
 from ecoplan.report.plan_xlsx import HEAD_FILL, HEAD_FONT
@@ -145,6 +146,7 @@ def render_xlsx(model: ReportModel) -> bytes:
     buf = io.BytesIO()
     # ExcelWriter directly: Workbook.save would stamp "modified" with the current time
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        harden_workbook(wb)  # user text is text, never a formula
         ExcelWriter(wb, archive).write_data()
     return deterministic_zip(buf.getvalue(), model.generated_at)
 
