@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan import __version__
 from ecoplan.api import (
+    bounds,
     errors,
     pages,
     routes_air,
@@ -146,6 +147,7 @@ def create_app(
     app.state.store = st
     app.state.settings = cfg
     errors.install(app)
+    bounds.install(app)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key or secret_key_for(cfg),

@@ -13,6 +13,8 @@ from typing import Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from ecoplan.api.bounds import offset_query
+
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
@@ -38,7 +40,7 @@ def page_params(
     limit: int = Query(
         DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"items per page (1–{MAX_LIMIT})"
     ),
-    offset: int = Query(0, ge=0, description="items to skip"),
+    offset: int = offset_query(),
 ) -> PageParams:
     return PageParams(limit, offset)
 

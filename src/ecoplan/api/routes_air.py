@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ecoplan.api import airwater
+from ecoplan.api.bounds import offset_query
 from ecoplan.api.deps import Authorized, get_store, require
 from ecoplan.api.models import ERRORS
 from ecoplan.api.paging import MAX_LIMIT, Page, PageParams, page_of, page_params
@@ -37,7 +38,7 @@ def series_params(
     limit: int = Query(
         MAX_LIMIT, ge=1, le=MAX_LIMIT, description=f"items per page (1–{MAX_LIMIT}; default all)"
     ),
-    offset: int = Query(0, ge=0, description="items to skip"),
+    offset: int = offset_query(),
 ) -> PageParams:
     """Paging of a time series: the same envelope, but the whole year by default."""
     return PageParams(limit, offset)

@@ -226,16 +226,23 @@ def check_region_scope(store: Store, auth: Authorized, path: Path) -> None:
 
 def import_file(store: Store, auth: Authorized, kind: str, path: Path) -> ImportResult:
     """Run the importer of *kind* on *path* with the caller's permissions, audited."""
-    if kind == "indicators":
-        check_region_scope(store, auth, path)
     user = auth.user
     region = user.region_code if user is not None and not can(user, auth.action) else None
     audited = AuditedStore(store, auth.actor, region)
-    try:
+    try:  # the region check reads the file too: an unreadable file is a 422 there as well
+        if kind == "indicators":
+            check_region_scope(store, auth, path)
         result = IMPORTERS[kind](audited, path, user=user.username if user else None)
     except IngestError as exc:
         raise ApiError(
             422, f"文件未导入：{exc}", f"The file was not imported: {exc}", code="invalid_file"
+        ) from None
+    except UnicodeError as exc:
+        raise ApiError(
+            422,
+            f"文件未导入：{path.name} 不是可读的文本文件（编码无法识别：{exc.__class__.__name__}）",
+            f"The file was not imported: {path.name} is not readable text ({exc})",
+            code="invalid_file",
         ) from None
     if result.batch_id is not None:
         assessment_cache.invalidate(store)

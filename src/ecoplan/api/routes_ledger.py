@@ -33,6 +33,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, 
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from ecoplan.api.bounds import DB_INT_MAX, RowId
 from ecoplan.api.deps import Authorized, get_store, require
 from ecoplan.api.errors import ApiError
 from ecoplan.api.models import ERRORS
@@ -305,7 +306,7 @@ def create_item(
 
 @api.get("/items/{item_id}", summary="One item with timeline, evidence, history 事项详情")
 def get_item(
-    item_id: int,
+    item_id: RowId,
     today: str | None = Query(None),
     auth: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
@@ -317,7 +318,7 @@ def get_item(
 
 @api.patch("/items/{item_id}", summary="Edit an item 修改事项")
 def patch_item(
-    item_id: int,
+    item_id: RowId,
     body: ItemPatch,
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
@@ -329,7 +330,7 @@ def patch_item(
 
 @api.post("/items/{item_id}/notes", status_code=201, summary="Add a progress note 填写进展")
 def add_note(
-    item_id: int,
+    item_id: RowId,
     body: NoteIn,
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
@@ -341,7 +342,7 @@ def add_note(
 
 @api.post("/items/{item_id}/transition", summary="Change the status 状态流转")
 def transition(
-    item_id: int,
+    item_id: RowId,
     body: TransitionIn,
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
@@ -355,7 +356,7 @@ def transition(
 
 @api.post("/items/{item_id}/close", summary="Approve the closure 销号")
 def close(
-    item_id: int,
+    item_id: RowId,
     body: CloseIn,
     auth: Authorized = Depends(require(LEDGER_CLOSE)),
     store: Store = Depends(get_store),
@@ -369,7 +370,7 @@ def close(
 
 @api.post("/items/{item_id}/stage", summary="Stage achieved 阶段性成效")
 def stage(
-    item_id: int,
+    item_id: RowId,
     body: StageIn,
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
@@ -390,7 +391,7 @@ def _read_upload(file: UploadFile, limit: int) -> bytes:
 
 @api.post("/items/{item_id}/evidence", status_code=201, summary="Attach evidence 上传佐证材料")
 def attach(
-    item_id: int,
+    item_id: RowId,
     file: UploadFile = File(description="the evidence file (any type, ≤ 50 MiB)"),
     note: str | None = Form(None),
     auth: Authorized = Depends(require(LEDGER_WRITE)),
@@ -414,8 +415,8 @@ def attach(
 
 @api.get("/items/{item_id}/evidence/{evidence_id}", summary="Download evidence 下载佐证材料")
 def download(
-    item_id: int,
-    evidence_id: int,
+    item_id: RowId,
+    evidence_id: RowId,
     _: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -569,7 +570,7 @@ def _common(store: Store) -> dict[str, Any]:
 @pages.get("/ledgers")
 def ledgers_page(
     request: Request,
-    page_no: int = Query(1, alias="page", ge=1),
+    page_no: int = Query(1, alias="page", ge=1, le=DB_INT_MAX // PAGE_SIZE),
     auth: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -795,7 +796,7 @@ def examples_page(
 @pages.get("/ledgers/{item_id:int}")
 def item_page(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     auth: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -819,7 +820,7 @@ def item_page(
 @pages.get("/ledgers/{item_id:int}/edit")
 def edit_page(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -832,7 +833,7 @@ def edit_page(
 @pages.post("/ledgers/{item_id:int}/edit")
 def edit_submit(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     form: ItemForm = Depends(),
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
@@ -862,7 +863,7 @@ def _item_action(request: Request, item_id: int, done_zh: str, done_en: str, fn:
 @pages.post("/ledgers/{item_id:int}/transition")
 def transition_submit(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     target: str = Form(...),
     note: str = Form(""),
     auth: Authorized = Depends(require(LEDGER_WRITE)),
@@ -879,7 +880,7 @@ def transition_submit(
 @pages.post("/ledgers/{item_id:int}/note")
 def note_submit(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     text: str = Form(""),
     auth: Authorized = Depends(require(LEDGER_WRITE)),
     store: Store = Depends(get_store),
@@ -894,7 +895,7 @@ def note_submit(
 @pages.post("/ledgers/{item_id:int}/stage")
 def stage_submit(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     achieved: str = Form("1"),
     note: str = Form(""),
     auth: Authorized = Depends(require(LEDGER_WRITE)),
@@ -910,7 +911,7 @@ def stage_submit(
 @pages.post("/ledgers/{item_id:int}/evidence")
 def evidence_submit(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     file: UploadFile = File(...),
     note: str = Form(""),
     auth: Authorized = Depends(require(LEDGER_WRITE)),

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from ecoplan.api.auth import actor_of, client_ip
+from ecoplan.api.bounds import RowId
 from ecoplan.api.deps import Authorized, get_store, require
 from ecoplan.api.errors import ApiError, not_found
 from ecoplan.api.models import (
@@ -125,7 +126,7 @@ def my_tokens(
     summary="Revoke a token 撤销令牌",
 )
 def revoke(
-    token_id: int,
+    token_id: RowId,
     auth: Authorized = Depends(require(ACCOUNT_OWN)),
     store: Store = Depends(get_store),
 ) -> Response:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from ecoplan.api.bounds import RowId
 from ecoplan.api.deps import Authorized, get_store, require
 from ecoplan.api.errors import ApiError, not_found
 from ecoplan.api.models import ERRORS
@@ -169,7 +170,7 @@ def run(
 
 @api.get("/{warning_id}", summary="One warning with its events 预警详情")
 def warning(
-    warning_id: int, _: Authorized = Depends(require(READ)), store: Store = Depends(get_store)
+    warning_id: RowId, _: Authorized = Depends(require(READ)), store: Store = Depends(get_store)
 ) -> dict[str, Any]:
     """One warning: level, state, inputs, and every event (start, upgrade, downgrade, lift,
     repeat-suppressed) with its inputs and the notifications sent."""
@@ -250,7 +251,7 @@ def warnings_page(
 @pages.get("/warnings/{warning_id}")
 def warning_page(
     request: Request,
-    warning_id: int,
+    warning_id: RowId,
     _: Authorized = Depends(require(READ)),
     store: Store = Depends(get_store),
 ) -> Response:
