@@ -114,6 +114,11 @@ class Indicator(Base):
     source_file: Mapped[str | None] = mapped_column(Text)
     source_quote: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    # --- migration 0110: aggregation type (ecoplan.model.aggregation); NULL = default rule ---
+    aggregation: Mapped[str | None] = mapped_column(String(16))
+    agg_numerator: Mapped[str | None] = mapped_column(String(64))
+    agg_denominator: Mapped[str | None] = mapped_column(String(64))
+    agg_weight: Mapped[str | None] = mapped_column(String(64))
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
     baselines: Mapped[list[Baseline]] = relationship(
