@@ -130,7 +130,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        from ecoplan.warn.schedule import warning_schedule
+
+        async with warning_schedule(st):  # $ECOPLAN_WARN_EVERY minutes; off when unset or 0
+            yield
         if owned:
             st.dispose()
 

@@ -88,9 +88,9 @@ def demo(
             store.dispose()
     elapsed = time.perf_counter() - t0
     if json_out:
-        out = _summary(files, loaded, elapsed)
-        out["warnings"] = warned
-        print_json(out)
+        summary = _summary(files, loaded, elapsed)
+        summary["warnings"] = warned
+        print_json(summary)
         return
     _print(files, loaded, elapsed)
     if warned is not None:
