@@ -99,8 +99,8 @@ def test_report_docx_names_every_indicator(demo_home: Path, tmp_path: Path) -> N
 def test_report_into_the_reports_home_is_listed_on_the_reports_page(demo_home: Path) -> None:
     """`ecoplan report --out $ECOPLAN_HOME/reports/` (what `make run` does) writes the file the
     报告 page lists and serves; without --out it goes there too."""
-    from ecoplan.api.routes_reports import cached_reports, ensure_report
     from ecoplan.api.routes_assessment import assessable_plans
+    from ecoplan.api.routes_reports import cached_reports, ensure_report
 
     folder = demo_home / "reports"
     run("report", "--plan", "hohhot-14fyp-eco", "--year", "2021", "--format", "xlsx",
