@@ -28,6 +28,7 @@ from ecoplan.api import (
     routes_air,
     routes_assessment,
     routes_audit,
+    routes_data,
     routes_imports,
     routes_ledger,
     routes_overview,
@@ -187,6 +188,7 @@ def create_app(
         routes_imports,
         routes_warnings,
         routes_ledger,
+        routes_data,
         pages,
     ):
         app.include_router(module.router)
