@@ -27,6 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ecoplan.model import cells
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -80,8 +82,10 @@ def _json_value(v: Any) -> Any:
 
 
 def safe_text(text: str) -> str:
-    """*text*, with a leading ``'`` when a spreadsheet would take it for a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """*text*, with a leading ``'`` when a spreadsheet would take it for a formula — the one
+    rule of every export, :func:`ecoplan.model.cells.safe_text` (also after leading whitespace;
+    a plain number such as ``+1`` or ``-3.5`` is left as it is)."""
+    return cells.safe_text(text)
 
 
 def cell_text(v: Any) -> str:
