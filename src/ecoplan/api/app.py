@@ -43,6 +43,7 @@ from ecoplan.api import (
 )
 from ecoplan.api.csrf import csrf_protect
 from ecoplan.api.templating import STATIC_DIR
+from ecoplan.api.throttle import LoginThrottle
 from ecoplan.config import Settings
 from ecoplan.config import settings as default_settings
 from ecoplan.store.db import Store
@@ -119,11 +120,14 @@ def create_app(
     store: Store | None = None,
     secret_key: str | None = None,
     https_only: bool | None = None,
+    login_throttle: LoginThrottle | None = None,
 ) -> FastAPI:
     """The ecoplan web application over *store* (default: a new Store on *settings*).
 
     The schema must be current (``ecoplan init``, or ``ecoplan serve`` which does it).
     ``https_only`` marks the session cookie Secure (default: ``$ECOPLAN_COOKIE_SECURE=1``).
+    ``login_throttle`` counts failed logins (default: a new
+    :class:`~ecoplan.api.throttle.LoginThrottle` on the monotonic clock).
     """
     cfg = settings or (store.settings if store else default_settings())
     owned = store is None
@@ -151,6 +155,7 @@ def create_app(
     )
     app.state.store = st
     app.state.settings = cfg
+    app.state.login_throttle = login_throttle or LoginThrottle()
     errors.install(app)
     bounds.install(app)
     app.add_middleware(

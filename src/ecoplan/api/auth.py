@@ -2,7 +2,9 @@
 
 The session cookie (Starlette's ``SessionMiddleware``: itsdangerous-signed, HttpOnly,
 SameSite=Lax) holds the account id, a fingerprint of its password hash — so changing the
-password ends every other session — and the CSRF token. Tokens are looked up by their
+password ends every other session —, the account's ``session_generation`` when the session
+began — raised by logout, a password change and deactivation, so a cookie copied before
+them is refused — and the CSRF token. Tokens are looked up by their
 SHA-256 (:func:`ecoplan.store.users.user_for_token`).
 """
 
@@ -23,6 +25,7 @@ from ecoplan.store.users import get_user, user_for_token
 
 SESSION_UID = "uid"
 SESSION_PWV = "pwv"
+SESSION_GEN = "gen"
 
 
 def password_version(password_hash: str) -> str:
@@ -88,11 +91,13 @@ def resolve_principal(request: Request) -> Principal | None:
                     u is not None
                     and u.active
                     and request.session.get(SESSION_PWV) == password_version(u.password_hash)
+                    and request.session.get(SESSION_GEN, 0) == (u.session_generation or 0)
                 )
                 principal = principal_of(u, "session") if ok and u is not None else None
             if principal is None:
                 request.session.pop(SESSION_UID, None)
                 request.session.pop(SESSION_PWV, None)
+                request.session.pop(SESSION_GEN, None)
     request.state.principal = principal
     return principal
 
@@ -104,6 +109,7 @@ def start_session(request: Request, u: User) -> None:
         {
             SESSION_UID: u.id,
             SESSION_PWV: password_version(u.password_hash),
+            SESSION_GEN: u.session_generation or 0,
             CSRF_KEY: new_csrf_token(),
         }
     )

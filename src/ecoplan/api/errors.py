@@ -32,7 +32,9 @@ GENERIC: dict[int, tuple[str, str, str]] = {
     409: ("conflict", "与现有数据冲突", "This conflicts with data already held"),
     413: ("too_large", "上传的文件过大", "The uploaded file is too large"),
     422: ("invalid", "提交的数据无效", "The data sent is not valid"),
+    429: ("too_many_requests", "尝试次数过多，请稍后再试", "Too many attempts; try again later"),
     500: ("internal", "服务器内部错误", "Internal server error"),
+    503: ("busy", "服务器正忙，请稍后再试", "The server is busy; try again later"),
 }
 
 
@@ -176,8 +178,12 @@ def plan_file_api_error(exc: PlanFileError) -> ApiError:
 
 async def _user_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, UserError)
-    status = {"exists": 409, "not_found": 404, "last_admin": 409}.get(exc.code, 422)
-    return respond(request, ApiError(status, exc.message_zh, str(exc), code=f"user_{exc.code}"))
+    status = {"exists": 409, "not_found": 404, "last_admin": 409, "busy": 503}.get(exc.code, 422)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return respond(
+        request,
+        ApiError(status, exc.message_zh, str(exc), code=f"user_{exc.code}", headers=headers),
+    )
 
 
 def install(app: FastAPI) -> None:

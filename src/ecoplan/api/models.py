@@ -125,6 +125,9 @@ class TokenRequest(BaseModel):
     username: str
     password: str
     label: str | None = Field(None, max_length=200, description="what the token is for")
+    expires_in_days: int | None = Field(
+        None, ge=1, le=366, description="lifetime in days (default 90, at most 366)"
+    )
 
 
 class TokenOut(BaseModel):
@@ -132,6 +135,7 @@ class TokenOut(BaseModel):
     label: str | None
     created_at: str
     last_used_at: str | None
+    expires_at: str | None = None
     revoked: bool
 
 

@@ -33,6 +33,7 @@ from ecoplan.api.plandata import (
 )
 from ecoplan.api.routes_plans import MAX_PLAN_BYTES, delete_plan_audited, import_plan_bytes
 from ecoplan.api.templating import flash, lang_of, render
+from ecoplan.api.throttle import check_login_allowed, note_login_failure, note_login_success
 from ecoplan.model.planfile import PlanFileError
 from ecoplan.store import audit
 from ecoplan.store.audit import Actor
@@ -44,6 +45,7 @@ from ecoplan.store.users import (
     UserError,
     authenticate,
     create_user,
+    end_all_sessions,
     list_tokens,
     list_users,
     require_user,
@@ -93,6 +95,21 @@ def login(
     next: str = Form("/"),
     store: Store = Depends(get_store),
 ) -> Response:
+    try:
+        check_login_allowed(request, username.strip())
+    except ApiError as exc:  # locked: the login form again, with the wait (429)
+        page = render(
+            request,
+            "login.html",
+            {
+                "next": safe_next(next),
+                "error": exc.message_en if lang_of(request) == "en" else exc.message_zh,
+                "username": username,
+            },
+            status_code=429,
+        )
+        page.headers.update(exc.headers or {})
+        return page
     with store.session() as s:
         u = authenticate(s, username.strip(), password)
         if u is None:
@@ -104,7 +121,9 @@ def login(
                 entity_id=username.strip()[:200] or None,
                 after={"via": "page"},
             )
+            note_login_failure(request, s, username.strip(), "page")
         else:
+            note_login_success(request, username.strip())
             audit.record(
                 s,
                 Actor(u.id, u.username, client_ip(request)),
@@ -139,6 +158,8 @@ def logout(
             audit.record(
                 s, actor_of(request, user), action="logout", entity="user", entity_id=user.username
             )
+            if user.via == "session":  # every copy of the cookie ends, on every browser
+                end_all_sessions(s, user.id)
     end_session(request)
     return redirect("/login")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -23,6 +24,7 @@ from ecoplan.api.models import (
 )
 from ecoplan.api.paging import Page, PageParams, page, page_of, page_params
 from ecoplan.api.permissions import ACCOUNT_OWN, USER_MANAGE, can
+from ecoplan.api.throttle import check_login_allowed, note_login_failure, note_login_success
 from ecoplan.store import audit
 from ecoplan.store.audit import Actor
 from ecoplan.store.db import Store
@@ -91,7 +93,10 @@ def change_own_password(
 )
 def issue_token(body: TokenRequest, request: Request, store: Store = Depends(get_store)) -> Any:
     """Exchange a username and password for a bearer token (shown once; only its hash is
-    stored). Send it as ``Authorization: Bearer <token>``."""
+    stored). Send it as ``Authorization: Bearer <token>``. The token expires after
+    ``expires_in_days`` (default 90). Repeated failures for an account or from an address are
+    answered 429 with ``Retry-After`` (docs/security.md)."""
+    check_login_allowed(request, body.username)
     with store.session() as s:
         u = authenticate(s, body.username, body.password)
         if u is None:
@@ -103,8 +108,13 @@ def issue_token(body: TokenRequest, request: Request, store: Store = Depends(get
                 entity_id=body.username,
                 after={"via": "api/tokens"},
             )
+            note_login_failure(request, s, body.username, "api/tokens")
         else:
-            token, row = create_token(s, Actor(u.id, u.username, client_ip(request)), u, body.label)
+            note_login_success(request, body.username)
+            life = timedelta(days=body.expires_in_days) if body.expires_in_days else None
+            token, row = create_token(
+                s, Actor(u.id, u.username, client_ip(request)), u, body.label, lifetime=life
+            )
             return token_to_dict(row) | {"token": token, "username": u.username}
     raise bad_credentials()
 

@@ -51,6 +51,8 @@ class User(Base):
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: raised by logout, password change and deactivation: older browser sessions are refused
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(Base):
@@ -64,6 +66,7 @@ class ApiToken(Base):
     label: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)  # migration 0130
     revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 

@@ -1,21 +1,29 @@
 """Accounts and API tokens: create, find, change, authenticate. Every change is audited.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile);
-API tokens are random (256 bits) and only their SHA-256 is stored. Accounts are deactivated,
-never deleted, so the audit trail keeps pointing at them.
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile: 64
+MiB each); at most :data:`HASH_SLOTS` hashes run at the same time in one process, so a burst of
+logins cannot exhaust memory (:class:`HashingBusyError` after :data:`HASH_WAIT` seconds).
+API tokens are random (256 bits), only their SHA-256 is stored, and they expire
+(:data:`TOKEN_LIFETIME` unless asked otherwise). A password change or reset revokes every token
+of the account and raises its ``session_generation`` (every browser session ends). Accounts
+are deactivated, never deleted, so the audit trail keeps pointing at them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ecoplan.model.regions import UnknownRegionError, get_region
@@ -29,7 +37,15 @@ TOKEN_PREFIX = "eco_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # how stale ``last_used_at`` may get (fewer writes)
 ROLE_ZH = {"admin": "管理员", "editor": "编辑", "viewer": "查看"}
 
+TOKEN_LIFETIME = timedelta(days=90)
+TOKEN_MAX_LIFETIME = timedelta(days=366)
+#: argon2 hashes running at once per process ($ECOPLAN_HASH_SLOTS, default 2: 2 × 64 MiB)
+HASH_SLOTS = max(1, int(os.environ.get("ECOPLAN_HASH_SLOTS", "2") or 2))
+#: seconds a login waits for a free hashing slot before answering "busy"
+HASH_WAIT = 20.0
+
 _hasher = PasswordHasher()
+_hash_slots = threading.BoundedSemaphore(HASH_SLOTS)
 # verified against when the username is unknown, so both paths take the same time
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
@@ -58,6 +74,12 @@ class UserNotFoundError(UserError):
     code = "not_found"
 
 
+class HashingBusyError(UserError):
+    """Every password-hashing slot stayed busy for :data:`HASH_WAIT` seconds."""
+
+    code = "busy"
+
+
 class LastAdminError(UserError):
     """The change would leave no active administrator."""
 
@@ -67,18 +89,34 @@ class LastAdminError(UserError):
 # --- passwords and tokens --------------------------------------------------------------------
 
 
+@contextmanager
+def hashing_slot() -> Iterator[None]:
+    """Hold one of the :data:`HASH_SLOTS` password-hashing slots (bounded memory)."""
+    if not _hash_slots.acquire(timeout=HASH_WAIT):
+        raise HashingBusyError(
+            "the server is busy checking passwords; try again in a moment",
+            "服务器正忙于校验密码，请稍后再试",
+        )
+    try:
+        yield
+    finally:
+        _hash_slots.release()
+
+
 def hash_password(password: str) -> str:
     """argon2id PHC string of *password* (after checking its length)."""
     check_password(password)
-    return _hasher.hash(password)
+    with hashing_slot():
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when *password* matches *password_hash*; False on mismatch or a malformed hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with hashing_slot():
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def check_password(password: str) -> None:
@@ -264,6 +302,8 @@ def update_user(
             f"{username!r} is the last active administrator; make another admin first",
             f"{username!r} 是最后一个有效的管理员账号，请先设置另一个管理员",
         )
+    if u.active and not new_active:
+        u.session_generation = (u.session_generation or 0) + 1  # every session ends
     u.role, u.region_code, u.active = new_role, new_region, new_active
     if display_name is not _UNSET:
         u.display_name = display_name or None
@@ -284,9 +324,11 @@ def update_user(
 
 
 def set_password(session: Session, actor: Actor, username: str, password: str) -> User:
-    """Set a new password (audited ``user.passwd``; the audit row holds no hash)."""
+    """Set a new password (audited ``user.passwd``; the audit row holds no hash). Every browser
+    session of the account ends and every API token is revoked (audited ``token.revoke_all``)."""
     u = require_user(session, username)
     u.password_hash = hash_password(password)
+    u.session_generation = (u.session_generation or 0) + 1
     session.flush()
     audit.record(
         session,
@@ -295,9 +337,39 @@ def set_password(session: Session, actor: Actor, username: str, password: str) -
         entity="user",
         entity_id=username,
         region_code=u.region_code,
-        after={"password": "changed 已修改"},
+        after={"password": "changed 已修改", "sessions": "ended 已全部退出"},
     )
+    revoke_all_tokens(session, actor, u, reason="password changed 密码已修改")
     return u
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Raise the account's session generation: every browser session made before is refused
+    (logout ends the session everywhere, not only on this browser)."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=func.coalesce(User.session_generation, 0) + 1)
+    )
+
+
+def revoke_all_tokens(session: Session, actor: Actor, user: User, *, reason: str) -> int:
+    """Revoke every live token of *user*; returns how many (audited ``token.revoke_all``)."""
+    live = [t for t in list_tokens(session, user.id) if not t.revoked]
+    for t in live:
+        t.revoked = True
+    session.flush()
+    if live:
+        audit.record(
+            session,
+            actor,
+            action="token.revoke_all",
+            entity="user",
+            entity_id=user.username,
+            region_code=user.region_code,
+            after={"revoked": [t.id for t in live], "reason": reason},
+        )
+    return len(live)
 
 
 def new_token() -> str:
@@ -306,15 +378,24 @@ def new_token() -> str:
 
 
 def create_token(
-    session: Session, actor: Actor, user: User, label: str | None = None
+    session: Session,
+    actor: Actor,
+    user: User,
+    label: str | None = None,
+    *,
+    lifetime: timedelta | None = None,
 ) -> tuple[str, ApiToken]:
-    """Issue an API token for *user*: returns the token (shown once) and its row."""
+    """Issue an API token for *user*: returns the token (shown once) and its row. It expires
+    after *lifetime* (default :data:`TOKEN_LIFETIME`, at most :data:`TOKEN_MAX_LIFETIME`)."""
     token = new_token()
+    now = datetime.now().replace(microsecond=0)
+    life = min(lifetime or TOKEN_LIFETIME, TOKEN_MAX_LIFETIME)
     row = ApiToken(
         token_hash=token_hash(token),
         user_id=user.id,
         label=label or None,
-        created_at=datetime.now().replace(microsecond=0),
+        created_at=now,
+        expires_at=now + life,
         revoked=False,
     )
     session.add(row)
@@ -336,23 +417,25 @@ def token_to_dict(t: ApiToken) -> dict[str, Any]:
         "label": t.label,
         "created_at": t.created_at.isoformat(),
         "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        "expires_at": t.expires_at.isoformat() if t.expires_at else None,
         "revoked": t.revoked,
     }
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active account owning an unrevoked *token*, else ``None``; notes its last use."""
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The active account owning an unrevoked, unexpired *token*, else ``None``; notes its
+    last use (*now*: the current local time)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     row = session.scalars(
         select(ApiToken).where(ApiToken.token_hash == token_hash(token))
     ).one_or_none()
-    if row is None or row.revoked:
+    now = (now or datetime.now()).replace(microsecond=0)
+    if row is None or row.revoked or (row.expires_at is not None and now >= row.expires_at):
         return None
     u = session.get(User, row.user_id)
     if u is None or not u.active:
         return None
-    now = datetime.now().replace(microsecond=0)
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         row.last_used_at = now
     return u
