@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from ecoplan.assess.qualitative import VerdictError, qualitative_rows, record_verdict
 from ecoplan.assess.run import get_plan, load_run, run_assessment, store_run
-from ecoplan.cli import app
+from ecoplan.cli import app, common
 from ecoplan.store.audit import Actor
 from ecoplan.store.db import Store
 from ecoplan.store.plans import import_plan_file, sync_regions
@@ -103,8 +103,11 @@ def test_refusals(
                        evidence, ACTOR)  # fmt: skip
 
 
-def test_in_a_run_stored_and_on_the_command_line(cli_env: str, tmp_path: Path) -> None:
+def test_in_a_run_stored_and_on_the_command_line(
+    cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
+    monkeypatch.setattr(common.console, "width", 250)  # no folding of the table cells
     path = tmp_path / "qual.yaml"
     path.write_text(PLAN, encoding="utf-8")
     assert runner.invoke(app, ["plan", "import", str(path)]).exit_code == 0
@@ -122,10 +125,7 @@ def test_in_a_run_stored_and_on_the_command_line(cli_env: str, tmp_path: Path) -
          "--year", "2023", "--verdict", "met", "--text", "x", "--evidence", " "],
     )  # fmt: skip
     assert bad.exit_code != 0 and "evidence" in bad.output
-    out = runner.invoke(
-        app, ["assess", "--plan", "qual-test", "--year", "2023", "--no-derive"],
-        env={"COLUMNS": "250"},
-    )  # fmt: skip
+    out = runner.invoke(app, ["assess", "--plan", "qual-test", "--year", "2023", "--no-derive"])
     assert out.exit_code == 0, out.output
     assert "定性目标评价" in out.output and "考核通报" in out.output
     store = Store()
