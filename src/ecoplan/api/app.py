@@ -29,6 +29,7 @@ from ecoplan.api import (
     routes_assessment,
     routes_audit,
     routes_data,
+    routes_forecast,
     routes_imports,
     routes_ledger,
     routes_overview,
@@ -188,6 +189,7 @@ def create_app(
         routes_imports,
         routes_warnings,
         routes_ledger,
+        routes_forecast,
         routes_data,
         pages,
     ):
