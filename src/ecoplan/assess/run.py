@@ -25,6 +25,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ecoplan.assess.allocated import Allocated, load_allocations
 from ecoplan.assess.derivations import WAREHOUSE_HOUR_LABEL, Progress
 from ecoplan.assess.progress import (
     MethodParams,
@@ -213,6 +214,7 @@ def assess_indicator(
     values: ValueTable,
     config: AssessmentConfig,
     rollups: Rollups | None = None,
+    allocations: dict[tuple[str, str], list[Allocated]] | None = None,
 ) -> AssessmentRow | None:
     """One row, or ``None`` when no quantitative target applies to *region*.
 
@@ -220,11 +222,19 @@ def assess_indicator(
     (ratio, mean, max: :data:`ecoplan.model.aggregation.INHERITABLE`); a total (additive,
     count) is never handed down, so a league's total is never judged against the region's.
     """
-    targets, target_region = targets_for(ind, region)
+    targets: Sequence[s.Target | Allocated]
+    target_region: str | None
+    allocated = (allocations or {}).get((ind.code, region))
+    if allocated:
+        targets, target_region = allocated, region
+    else:
+        targets, target_region = targets_for(ind, region)
     if not targets or target_region is None:
         return None
     agg = resolve(ind.aggregation, ind.unit, ind.derivation)
     notes: list[str] = []
+    if allocated:
+        notes.append(f"目标取自目标分解（{allocated[0].file_name}）")
     inherited = target_region != region
     if inherited and agg not in INHERITABLE:
         return None
@@ -355,6 +365,7 @@ def assess_plan_rows(
     values: ValueTable,
     config: AssessmentConfig,
     rollups: Rollups | None = None,
+    allocations: dict[tuple[str, str], list[Allocated]] | None = None,
 ) -> tuple[list[AssessmentRow], list[SkippedIndicator]]:
     """Rows for every indicator × region with a target; binding first, then plan order, then
     region order (plan region first)."""
@@ -366,7 +377,7 @@ def assess_plan_rows(
             skipped.append(SkippedIndicator(ind.code, ind.name_zh, reason))
             continue
         for region in regions:
-            row = assess_indicator(plan, ind, region, year, values, config, rollups)
+            row = assess_indicator(plan, ind, region, year, values, config, rollups, allocations)
             if row is not None:
                 rows.append(row)
     order = {r: i for i, r in enumerate(regions)}
@@ -473,7 +484,8 @@ def run_assessment(
     if save and values.derived:
         save_derived(session, plan, values.derived)
     rollups = apply_rollups(session, plan, regions, year, values)
-    rows, skipped = assess_plan_rows(plan, year, regions, values, cfg, rollups)
+    allocations = load_allocations(session, plan.id)
+    rows, skipped = assess_plan_rows(plan, year, regions, values, cfg, rollups, allocations)
     ranked = [r for r in regions if r != plan.region_code]
     ranking = rank_regions(rows, [(r, get_region(r).name_zh) for r in ranked], plan.id, cfg.scoring)
     return AssessmentResult(

@@ -19,6 +19,7 @@ app = typer.Typer(
 
 from ecoplan.cli import (  # noqa: E402
     admin,
+    allocation,
     aqi,
     assess,
     demo,
@@ -38,5 +39,6 @@ from ecoplan.cli import (  # noqa: E402
 for _module in (
     admin, plans, regions, aqi, water, evaluate, ingest, assess, report, demo, users, serve, warn,
     ledger, forecast,
+    allocation,
 ):  # fmt: skip
     _module.register(app)
