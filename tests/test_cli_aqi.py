@@ -108,6 +108,32 @@ def test_hourly() -> None:
     assert data["report"] == "hourly"
 
 
+def test_hourly_2012_readings() -> None:
+    args = (
+        "--hourly", "--so2", "20", "--no2", "150", "--co", "2", "--o3-1h", "180",
+        "--pm10", "400", "--pm25", "300", "--pm10-24h", "130", "--pm25-24h", "70",
+        "--o3-8h", "120", "--version", "2012",
+    )  # fmt: skip
+    published = json.loads(invoke(*args, "--json").output)
+    # default = CNEMC practice: PM2.5 1h 300 on the 24h column → 350
+    assert published["reading"] == "published" and published["aqi"] == 350
+    assert published["iaqi"]["PM2.5"] == 350
+    table4 = json.loads(invoke(*args, "--reading", "table4", "--json").output)
+    # Table 4 literally: PM2.5 24h sliding 70 → 94 is the largest IAQI
+    assert table4["reading"] == "table4" and table4["aqi"] == 94
+    text = invoke(*args, "--reading", "table4").output
+    assert "表4" in text
+    assert "监测总站" in invoke(*args).output
+    assert invoke(*args, "--reading", "x").exit_code == 2
+
+
+def test_daily_basis() -> None:
+    args = ("--pm25", "75.4", "--version", "2012", "--json")
+    assert json.loads(invoke(*args).output)["aqi"] == 101
+    assert json.loads(invoke(*args, "--basis", "rounded").output)["aqi"] == 100
+    assert invoke(*args, "--basis", "x").exit_code == 2
+
+
 def test_errors() -> None:
     both = invoke("--pm25", "10", "--date", "2026-03-01", "--version", "2026")
     assert both.exit_code == 2 and "--version" in both.output

@@ -94,3 +94,28 @@ def test_report_docx_names_every_indicator(demo_home: Path, tmp_path: Path) -> N
     assessed = json.loads(run("assess", "--plan", "hohhot-14fyp-eco", "--year", "2021", "--json"))
     names = {r["name_zh"] for r in assessed}
     assert names and all(n in cells for n in names)
+
+
+def test_report_into_the_reports_home_is_listed_on_the_reports_page(demo_home: Path) -> None:
+    """`ecoplan report --out $ECOPLAN_HOME/reports/` (what `make run` does) writes the file the
+    报告 page lists and serves; without --out it goes there too."""
+    from ecoplan.api.routes_assessment import assessable_plans
+    from ecoplan.api.routes_reports import cached_reports, ensure_report
+
+    folder = demo_home / "reports"
+    run("report", "--plan", "hohhot-14fyp-eco", "--year", "2021", "--format", "xlsx",
+        "--out", f"{folder}/")  # fmt: skip
+    run("report", "--plan", "hohhot-14fyp-eco", "--year", "2021", "--format", "html")
+    store = Store(settings())
+    try:
+        listed = {(r["plan_id"], r["year"], r["format"]) for r in cached_reports(store, None)}
+        assert {("hohhot-14fyp-eco", 2021, "xlsx"), ("hohhot-14fyp-eco", 2021, "html")} <= listed
+        plan = next(p for p in assessable_plans(store, None) if p["id"] == "hohhot-14fyp-eco")
+        before = {f.name: f.stat().st_mtime_ns for f in folder.iterdir()}
+        path, _ = ensure_report(store, plan, 2021, "xlsx")  # served, not written again
+        assert path.name in before and path.stat().st_mtime_ns == before[path.name]
+    finally:
+        store.dispose()
+    # writing it again replaces the file: one per plan, year and format
+    run("report", "--plan", "hohhot-14fyp-eco", "--year", "2021", "--format", "xlsx")
+    assert len(list(folder.glob("hohhot-14fyp-eco-2021-*.xlsx"))) == 1

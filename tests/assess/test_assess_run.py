@@ -115,7 +115,7 @@ VALUES = {
     ("PM25", "150100"): {2020: 41, 2021: 40, 2022: 37, 2023: 38},  # OLS −1.2 → R 1 → on track
     ("PM25", "150700"): {2023: 30},  # achieved
     # GRASS: maintain ≥ 45, margin 0.9
-    ("GRASS", "150000"): {2023: 45.5},  # within the margin → at risk
+    ("GRASS", "150000"): {2023: 45.5},  # met, within the margin → achieved, flagged 临界
     ("GRASS", "150100"): {2023: 47},  # achieved
     ("GRASS", "150200"): {2023: 44},  # wrong side → off track
     ("GRASS", "150700"): {2023: 50},  # achieved
@@ -180,7 +180,7 @@ def test_every_status_where_the_thresholds_put_it(store: Store, tmp_path: Path) 
         ("PM25", "150000"): S.AT_RISK,
         ("PM25", "150100"): S.ON_TRACK,
         ("PM25", "150700"): S.ACHIEVED,
-        ("GRASS", "150000"): S.AT_RISK,
+        ("GRASS", "150000"): S.ACHIEVED,
         ("GRASS", "150100"): S.ACHIEVED,
         ("GRASS", "150200"): S.OFF_TRACK,
         ("BOILER", "150000"): S.OFF_TRACK,
@@ -189,8 +189,12 @@ def test_every_status_where_the_thresholds_put_it(store: Store, tmp_path: Path) 
     }
     for key, status in expected.items():
         assert got[key] is status, key
-    # every indicator with a target has a row for the province and all 12 leagues/cities
-    assert len(res.rows) == 5 * 13
+    # every indicator with a target has a row for the province and all 12 leagues/cities,
+    # except the count PILOT (个): a total is never handed down as a league's target
+    assert len(res.rows) == 4 * 13 + 1
+    assert [r.region_code for r in res.rows if r.indicator_code == "PILOT"] == ["150000"]
+    crit = {(r.indicator_code, r.region_code) for r in res.rows if r.critical}
+    assert crit == {("GRASS", "150000")}
     assert [k.indicator_code for k in res.skipped] == ["WORDS"]
     # binding first, then plan order, then the province before the leagues/cities
     assert [r.indicator_code for r in res.rows[:2]] == ["GOOD", "GOOD"]
@@ -270,15 +274,16 @@ def test_ranking_of_the_leagues(store: Store, tmp_path: Path) -> None:
     res = _run(store)
     by = {r.region_code: r for r in res.ranking}
     assert len(res.ranking) == 12 and "150000" not in by
-    # 呼和浩特 (5 assessable, 4 with data): air (50·2 + 80·2)/4 = 65, eco (100 + 100)/2 = 100
+    # 呼和浩特 (4 assessable — PILOT is a count, not inherited — 4 with data):
+    # air (50·2 + 80·2)/4 = 65, eco (100 + 100)/2 = 100
     hh = by["150100"]
     assert hh.category_scores == {"air": pytest.approx(65.0), "eco": pytest.approx(100.0)}
     assert hh.score == pytest.approx(82.5)
-    assert (hh.n_assessed, hh.n_assessable, hh.rank) == (4, 5, 1)
-    # 呼伦贝尔 (3 of 5 = 60 %): air (0·2 + 100·2)/4 = 50, eco 100 → 75
+    assert (hh.n_assessed, hh.n_assessable, hh.rank) == (4, 4, 1)
+    # 呼伦贝尔 (3 of 4 = 75 %): air (0·2 + 100·2)/4 = 50, eco 100 → 75
     hlbe = by["150700"]
     assert hlbe.score == pytest.approx(75.0) and hlbe.rank == 2
-    # 包头 (2 of 5 = 40 %): not ranked
+    # 包头 (2 of 4 = 50 %): not ranked
     assert by["150200"].rank is None and "不足60%" in by["150200"].note_zh
     assert [r.region_code for r in res.ranking[:2]] == ["150100", "150700"]
 
@@ -537,7 +542,7 @@ def test_a_stored_run_comes_back_unchanged(store: Store, tmp_path: Path) -> None
     with store.session() as ses:
         back = load_run(ses, run_id)
         n_rows = len(ses.scalars(select(AssessmentRowRecord)).all())
-    assert n_rows == len(res.rows) == 65
+    assert n_rows == len(res.rows) == 53
     assert back.rows == res.rows  # every component, series and note
     assert back.ranking == res.ranking
     assert back.skipped == res.skipped

@@ -148,31 +148,48 @@ def test_ols_slope_with_three_or_more_points() -> None:
 # ------------------------------------------------------------------- maintain
 
 
-def test_maintain_higher_with_and_without_margin() -> None:
-    # 草原植被盖度 稳定在45%以上: margin m = 2 % · 45 = 0.9 percentage points
+def test_maintain_met_is_achieved_and_a_thin_margin_is_flagged_critical() -> None:
+    # 草原植被盖度 稳定在45%以上: value meeting the target is achieved (issue 11 item 8); the
+    # thin-margin concern is the separate 临界 flag: margin m = 2 % · 45 = 0.9 points
     t = TargetSpec(45, 2027, ">=", "maintain")
-    status = {v: assess_progress([(2026, v)], t, year=2026, baseline=None).status
-              for v in (46.0, 45.91, 45.9, 45.0, 44.99)}  # fmt: skip
-    assert status == {
-        46.0: Status.ACHIEVED,  # 1.0 > 0.9
-        45.91: Status.ACHIEVED,  # 0.91 > 0.9
-        45.9: Status.AT_RISK,  # 0.9 is not more than the margin
-        45.0: Status.AT_RISK,  # exactly at the target: right side, no margin
-        44.99: Status.OFF_TRACK,  # wrong side
+    got = {v: assess_progress([(2026, v)], t, year=2026, baseline=None)
+           for v in (46.0, 45.91, 45.9, 45.0, 44.99)}  # fmt: skip
+    assert {v: (p.status, p.critical) for v, p in got.items()} == {
+        46.0: (Status.ACHIEVED, False),  # 1.0 > 0.9
+        45.91: (Status.ACHIEVED, False),  # 0.91 > 0.9
+        45.9: (Status.ACHIEVED, True),  # 0.9 is not more than the margin → 临界
+        45.0: (Status.ACHIEVED, True),  # exactly at the target: met, no margin → 临界
+        44.99: (Status.OFF_TRACK, False),  # wrong side
     }
-    no_margin = MethodParams(maintain_margin=0.0)
-    assert assess_progress([(2026, 45.01)], t, year=2026, baseline=None,
-                           params=no_margin).status is Status.ACHIEVED  # fmt: skip
-    assert assess_progress([(2026, 45.0)], t, year=2026, baseline=None,
-                           params=no_margin).status is Status.AT_RISK  # fmt: skip
+    assert got[46.0].achieved and got[45.0].achieved and got[45.0].gap == 0.0
+    assert any(n.startswith("临界：余量0.9不超过0.9") for n in got[45.9].notes)
+    assert not any("临界" in n for n in got[46.0].notes)
+    no_margin = MethodParams(critical_margin=0.0)
+    p = assess_progress([(2026, 45.01)], t, year=2026, baseline=None, params=no_margin)
+    assert (p.status, p.critical) == (Status.ACHIEVED, False)
+    p = assess_progress([(2026, 45.0)], t, year=2026, baseline=None, params=no_margin)
+    assert (p.status, p.critical) == (Status.ACHIEVED, True)
 
 
 def test_maintain_lower_is_better() -> None:
     # PM2.5 稳定在25以下: m = 0.5 µg/m³
     t = TargetSpec(25, 2027, "<=", "maintain")
-    got = [assess_progress([(2026, v)], t, year=2026, baseline=(2024, 27.0)).status
+    got = [assess_progress([(2026, v)], t, year=2026, baseline=(2024, 27.0))
            for v in (24.4, 24.5, 25.0, 25.1)]  # fmt: skip
-    assert got == [Status.ACHIEVED, Status.AT_RISK, Status.AT_RISK, Status.OFF_TRACK]
+    assert [(p.status, p.critical) for p in got] == [
+        (Status.ACHIEVED, False),
+        (Status.ACHIEVED, True),
+        (Status.ACHIEVED, True),
+        (Status.OFF_TRACK, False),
+    ]
+
+
+def test_critical_flag_never_on_reach_targets_or_at_a_bound() -> None:
+    reach = assess_progress([(2026, 45.0)], TargetSpec(45, 2027, ">="), year=2026, baseline=None)
+    assert (reach.status, reach.critical) == (Status.ACHIEVED, False)
+    bound = TargetSpec(100, 2027, ">=", "maintain")
+    p = assess_progress([(2026, 99.5)], bound, year=2026, baseline=None, unit="%")
+    assert (p.status, p.critical) == (Status.ACHIEVED, False)
 
 
 def test_maintain_is_judged_every_year_even_after_the_target_year() -> None:

@@ -48,7 +48,7 @@ def test_files_are_labelled_synthetic_and_byte_identical(tmp_path: Path) -> None
     assert all(r["synthetic"] == "true" and r["name"].startswith("演示") for r in rows)
     manifest = json.loads(a.manifest.read_text(encoding="utf-8"))
     assert manifest["synthetic"] is True and "合成" in manifest["note_zh"]
-    # April 2020 is the last whole month: 乌海 station 2 is silent in it
+    # the last ten days (04-21 … 04-30): 乌海 station 2 is silent in them
     assert [(x.station, x.kind) for x in a.anomalies] == [("D150302", "silent")]
     assert b.calibration_for("150300", 2020) is not None
 
@@ -78,10 +78,17 @@ def test_cli_demo_imports_once(cli_env: str, tmp_path: Path) -> None:
     n_air = by_kind["air"]["accepted"]
     # 10 days × 24 h × 6 pollutants × 52 stations, less the ~2 % missing cells
     assert 0.95 * 10 * 24 * 6 * 52 < n_air + by_kind["air"]["missing"] <= 10 * 24 * 6 * 52
+    # the demo ends with the warnings evaluated as of its last day: the injected faults show
+    warned = s1["warnings"]
+    assert warned["as_of"] == "2020-03-10"
+    started = {(e["kind"], e["subject"]) for e in warned["events"] if e["event"] == "start"}
+    assert {("station_silent", "D150302"), ("station_flatline", "D150203"),
+            ("station_flatline", "D150602")} <= started  # fmt: skip
     second = runner.invoke(app, args, catch_exceptions=False)
     assert second.exit_code == 0, second.output
     s2 = json.loads(second.stdout)
     assert all(i["unchanged"] and i["accepted"] == 0 for i in s2["imports"])
+    assert s2["warnings"]["events"] == []  # evaluated again: nothing new
     store = Store(settings())
     try:
         con = warehouse.connect(store=store)

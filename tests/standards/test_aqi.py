@@ -295,18 +295,18 @@ def test_2012_so2_1h_above_800_has_no_iaqi() -> None:
         "SO2": 900, "SO2_24h": 300, "NO2": 50, "CO": 1.0, "O3": 100, "O3_8h": 90,
         "PM10_24h": 80, "PM2.5_24h": 50, "PM10": 90, "PM2.5": 60,
     }  # fmt: skip
-    r = A.hourly_aqi(c, "2012")
+    r = A.hourly_aqi(c, "2012", reading="table4")
     # SO2 24h 300: 50/325·(300-150)+100 = 123.08 → 124 (not the 1h column)
     assert r.iaqi["SO2"] == 124
     assert r.aqi == 124 and r.primary == ["SO2"]
     assert any("note 2" in n for n in r.notes)
     # The 24h value is used only when the 1h value is above 800.
     c2 = dict(c, SO2=400)  # 1h: 50/350·(400-150)+50 = 85.71 → 86
-    assert A.hourly_aqi(c2, "2012").iaqi["SO2"] == 86
+    assert A.hourly_aqi(c2, "2012", reading="table4").iaqi["SO2"] == 86
     # Without a 24h value SO2 becomes NA.
     c3 = dict(c)
     del c3["SO2_24h"]
-    r3 = A.hourly_aqi(c3, "2012")
+    r3 = A.hourly_aqi(c3, "2012", reading="table4")
     assert "SO2" not in r3.iaqi and r3.missing == ["SO2"]
     # PM2.5_24h 50: 50/40·(50-35)+50 = 68.75 → 69; PM10_24h 80 → 50/100·30+50 = 65
     assert r3.aqi == 69 and r3.primary == ["PM2.5"]
@@ -533,7 +533,7 @@ def test_hourly_2012_uses_24h_sliding_pm() -> None:
         "SO2": 20, "NO2": 150, "CO": 2, "O3": 180, "O3_8h": 120,
         "PM10": 400, "PM2.5": 300, "PM10_24h": 130, "PM2.5_24h": 70,
     }  # fmt: skip
-    r = A.hourly_aqi(c, "2012")
+    r = A.hourly_aqi(c, "2012", reading="table4")
     # PM10_24h 130: 50/100·80+50 = 90; PM2.5_24h 70: 50/40·35+50 = 93.75 → 94;
     # O3 8h 120: 50/60·20+50 = 66.67 → 67.  PM 1h values have no IAQI (Table 4).
     assert r.iaqi == {
@@ -545,6 +545,47 @@ def test_hourly_2012_uses_24h_sliding_pm() -> None:
     r26 = A.hourly_aqi(c, "2026")
     assert r26.ignored == ["PM10_24h", "PM2.5_24h", "O3_8h"]
     assert r26.iaqi["PM2.5"] == 350  # 2026 PM2.5 1h 300: 100/100·50+300 = 350
+
+
+def test_hourly_2012_published_reading_is_the_default() -> None:
+    # CNEMC real-time practice (docs/standards-aqi.md §2.2): PM 1h means on the 24h breakpoints
+    c = {
+        "SO2": 20, "NO2": 150, "CO": 2, "O3": 180, "O3_8h": 120,
+        "PM10": 400, "PM2.5": 300, "PM10_24h": 130, "PM2.5_24h": 70,
+    }  # fmt: skip
+    r = A.hourly_aqi(c, "2012")
+    # PM10 1h 400 on 24h 350–420 → 200–300: 100/70·50+200 = 271.43 → 272;
+    # PM2.5 1h 300 on 24h 250–350 → 300–400: 100/100·50+300 = 350.
+    assert r.iaqi == {"SO2": 7, "NO2": 75, "PM10": 272, "PM2.5": 350, "CO": 20, "O3": 75}
+    assert r.aqi == 350 and r.primary == ["PM2.5"] and r.reading == "published"
+    assert r.ignored == ["PM10_24h", "PM2.5_24h", "O3_8h"]
+    assert r == A.hourly_aqi(c, "2012", reading="published")
+    # SO2 1h > 800 still takes the 24h IAQI (Table 1 note 2) under the published reading
+    r2 = A.hourly_aqi(dict(c, SO2=900, SO2_24h=300), "2012")
+    assert r2.iaqi["SO2"] == 124
+    # arrays agree with the scalar, both readings
+    cols = {k: np.array([float(v)]) for k, v in c.items()}
+    for reading in ("published", "table4"):
+        arr = A.hourly_aqi_array(cols, "2012", reading=reading)  # type: ignore[arg-type]
+        assert arr.aqi[0] == A.hourly_aqi(c, "2012", reading=reading).aqi  # type: ignore[arg-type]
+    # 2026 rows are the same under both readings
+    assert A.hourly_aqi(c, "2026", reading="table4").aqi == A.hourly_aqi(c, "2026").aqi
+    with pytest.raises(A.AQIError, match="reading"):
+        A.hourly_aqi(c, "2012", reading="literal")  # type: ignore[arg-type]
+
+
+def test_daily_aqi_from_published_rounded_concentrations() -> None:
+    # 2012 sets no concentration rounding: PM2.5 75.4 → IAQI 50/40·(75.4−75)+100 = 100.5 → 101
+    # (轻度); the published daily value is 75 → IAQI 100 (良).
+    c = {"SO2": 5, "NO2": 10, "PM10": 30, "PM2.5": 75.4, "CO": 0.55, "O3_8h": 50, "O3_1h": 60}
+    assert A.daily_aqi(c, "2012").aqi == 101
+    r = A.daily_aqi(c, "2012", basis="rounded")
+    assert r.aqi == 100 and r.concentrations["PM2.5"] == 75 and r.concentrations["CO"] == 0.6
+    cols = {k: np.array([float(v)]) for k, v in c.items()}
+    assert A.daily_aqi_array(cols, "2012", basis="rounded").aqi[0] == 100
+    assert A.daily_aqi_array(cols, "2012").aqi[0] == 101
+    # 2026 rounds anyway (§4.2.2): both bases agree
+    assert A.daily_aqi(c, "2026", basis="rounded").aqi == A.daily_aqi(c, "2026").aqi
 
 
 # ---------------------------------------------------------------------------------------------

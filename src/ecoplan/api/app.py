@@ -28,6 +28,8 @@ from ecoplan.api import (
     routes_air,
     routes_assessment,
     routes_audit,
+    routes_data,
+    routes_forecast,
     routes_imports,
     routes_ledger,
     routes_overview,
@@ -130,7 +132,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        from ecoplan.warn.schedule import warning_schedule
+
+        async with warning_schedule(st):  # $ECOPLAN_WARN_EVERY minutes; off when unset or 0
+            yield
         if owned:
             st.dispose()
 
@@ -184,6 +189,8 @@ def create_app(
         routes_imports,
         routes_warnings,
         routes_ledger,
+        routes_forecast,
+        routes_data,
         pages,
     ):
         app.include_router(module.router)

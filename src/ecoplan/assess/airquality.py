@@ -119,7 +119,9 @@ def dust_day_flags(
 
 
 def add_daily_aqi(daily: pd.DataFrame) -> pd.DataFrame:
-    """Add ``aqi`` (daily AQI, HJ 633 edition by each day's date) and ``aqi_version``."""
+    """Add ``aqi`` (daily AQI, HJ 633 edition by each day's date), ``aqi_version`` and
+    ``published`` (False where HJ 633-2026 §5.3.1 publishes the AQI as NA: such a day is not a
+    valid day of the good-day ratio, ``ecoplan.standards.airqual``)."""
     dates = pd.to_datetime(daily["date"]).to_numpy()
     versions = aqi_std.versions_for_dates(dates)
     cols = {
@@ -131,6 +133,7 @@ def add_daily_aqi(daily: pd.DataFrame) -> pd.DataFrame:
     out = daily.copy()
     out["aqi"] = res.aqi
     out["aqi_version"] = versions
+    out["published"] = res.published
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -55,8 +55,8 @@ class MethodParams:
     on_track_ratio : R ≥ this → on track (StatCan / Open SDG "high": 0.95).
     at_risk_ratio : this ≤ R < ``on_track_ratio`` → at risk (Open SDG "med": 0.60); below → off
         track (Open SDG "limited progress" and "deterioration" together).
-    maintain_margin : fraction of |T|: a ``maintain`` value on the right side by more than
-        this margin is achieved, by at most this margin at risk.
+    critical_margin : fraction of |T|: a ``maintain`` value on the right side is achieved;
+        when it is there by at most this margin it also carries the 临界 (critical) flag.
     equal_tolerance : fraction of |T| within which a "=" target counts as met.
     equal_tolerance_abs : absolute part of the "=" tolerance (indicator units), added.
     bound_tolerance_pp : percentage points within which a 100 % (≥/=) or 0 % (≤/=) target
@@ -67,7 +67,7 @@ class MethodParams:
 
     on_track_ratio: float = 0.95
     at_risk_ratio: float = 0.60
-    maintain_margin: float = 0.02
+    critical_margin: float = 0.02
     equal_tolerance: float = 0.01
     equal_tolerance_abs: float = 0.0
     bound_tolerance_pp: float = 1.0
@@ -79,7 +79,7 @@ class MethodParams:
                 f"thresholds must satisfy 0 < at_risk_ratio ({self.at_risk_ratio}) ≤ "
                 f"on_track_ratio ({self.on_track_ratio})"
             )
-        for name in ("maintain_margin", "equal_tolerance", "equal_tolerance_abs"):
+        for name in ("critical_margin", "equal_tolerance", "equal_tolerance_abs"):
             if getattr(self, name) < 0:
                 raise ProgressInputError(f"{name} must be ≥ 0, got {getattr(self, name)}")
         if self.bound_tolerance_pp < 0:
@@ -140,6 +140,9 @@ class Progress:
     rate_method: str | None  # "two_point" | "ols" | None
     n_points: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: 临界: a ``maintain`` target met by no more than ``critical_margin``·|T| (a flag beside
+    #: the status, never a status of its own).
+    critical: bool = False
 
 
 # ------------------------------------------------------------------------------- judgements
@@ -270,8 +273,8 @@ def assess_progress(
     Rules (docs/assessment.md §2–§4), in order:
 
     * no value at or before *Y* → ``no_data``;
-    * ``maintain``: right side by more than ``maintain_margin·|T|`` → ``achieved``; right side
-      within it → ``at_risk``; wrong side → ``off_track``;
+    * ``maintain``: right side → ``achieved`` (flagged 临界 when within
+      ``critical_margin·|T|``); wrong side → ``off_track``;
     * ``reach``: value meets the comparator → ``achieved``; target year passed (t ≥ t_T or
       Y > t_T) → ``off_track``; baseline met but value not → ``off_track`` (StatCan override);
       rate not computable (no baseline before *t*) → ``at_risk`` "趋势不可计算";
@@ -374,12 +377,13 @@ def _maintain(
         return result(Status.OFF_TRACK)
     if at_bound(target, unit):
         return result(Status.ACHIEVED, gap=0.0)
-    margin = p.maintain_margin * abs(T)
+    margin = p.critical_margin * abs(T)
     distance = SENSE[c] * (v - T)
+    done = result(Status.ACHIEVED, gap=0.0)
     if round(distance - margin, RATIO_DECIMALS) > 0:
-        return result(Status.ACHIEVED, gap=0.0)
-    notes.append(f"保持类目标：余量{distance:g}不超过{margin:g}（目标值的{p.maintain_margin:.0%}）")
-    return result(Status.AT_RISK, gap=0.0)
+        return done
+    notes.append(f"临界：余量{distance:g}不超过{margin:g}（目标值的{p.critical_margin:.0%}）")
+    return replace(done, critical=True, notes=tuple(notes))
 
 
 def assess_targets(

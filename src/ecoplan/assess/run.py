@@ -33,9 +33,11 @@ from ecoplan.assess.progress import (
     choose_baseline,
     select_milestone,
 )
+from ecoplan.assess.rollup import Rollups, apply_rollups, rollup_notes
 from ecoplan.assess.scoring import ScoringParams, rank_regions
 from ecoplan.assess.types import AssessmentRow, RankRow, Status, ValuePoint
 from ecoplan.assess.values import ValueTable, collect_values, save_derived
+from ecoplan.model.aggregation import INHERITABLE, resolve
 from ecoplan.model.regions import UnknownRegionError, ancestors, children, get_region
 from ecoplan.store import schema as s
 from ecoplan.store.plans import get_plans
@@ -196,15 +198,25 @@ def assess_indicator(
     year: int,
     values: ValueTable,
     config: AssessmentConfig,
+    rollups: Rollups | None = None,
 ) -> AssessmentRow | None:
-    """One row, or ``None`` when no quantitative target applies to *region*."""
+    """One row, or ``None`` when no quantitative target applies to *region*.
+
+    A target of an enclosing region applies only to an indicator whose aggregation allows it
+    (ratio, mean, max: :data:`ecoplan.model.aggregation.INHERITABLE`); a total (additive,
+    count) is never handed down, so a league's total is never judged against the region's.
+    """
     targets, target_region = targets_for(ind, region)
     if not targets or target_region is None:
         return None
+    agg = resolve(ind.aggregation, ind.unit, ind.derivation)
     notes: list[str] = []
     inherited = target_region != region
+    if inherited and agg not in INHERITABLE:
+        return None
     if inherited:
         notes.append(f"本地区无目标值，沿用{get_region(target_region).name_zh}目标")
+        notes.append(f"（{agg.name_zh}类指标，无分解目标时沿用上级目标）")
     series = values.series(ind.code, region, up_to=year)
     points = [(p.year, p.value) for p in series]
     baseline_year = plan.period_start - 1
@@ -225,6 +237,10 @@ def assess_indicator(
     if choice is not None and worst.status is not Status.NO_DATA:
         notes.append(choice.note_zh)
     notes += list(worst.notes)
+    per_year = (rollups or {}).get((ind.code, region))
+    if per_year:
+        notes += rollup_notes(per_year, values.points.get((ind.code, region), {}), year)
+    sub = per_year.get(year) if per_year else None
     target_row = next(
         t for t in targets
         if t.year == worst.target.year and t.comparator == worst.target.comparator
@@ -311,6 +327,10 @@ def assess_indicator(
         n_points=worst.n_points,
         position=ind.position,
         other_targets=others,
+        critical=worst.critical,
+        aggregation=agg.value,
+        sub_reported=sub.reported if sub else None,
+        sub_expected=sub.expected if sub else None,
     )
 
 
@@ -320,6 +340,7 @@ def assess_plan_rows(
     regions: Sequence[str],
     values: ValueTable,
     config: AssessmentConfig,
+    rollups: Rollups | None = None,
 ) -> tuple[list[AssessmentRow], list[SkippedIndicator]]:
     """Rows for every indicator × region with a target; binding first, then plan order, then
     region order (plan region first)."""
@@ -331,7 +352,7 @@ def assess_plan_rows(
             skipped.append(SkippedIndicator(ind.code, ind.name_zh, reason))
             continue
         for region in regions:
-            row = assess_indicator(plan, ind, region, year, values, config)
+            row = assess_indicator(plan, ind, region, year, values, config, rollups)
             if row is not None:
                 rows.append(row)
     order = {r: i for i, r in enumerate(regions)}
@@ -387,7 +408,8 @@ def run_assessment(
     )  # fmt: skip
     if save and values.derived:
         save_derived(session, plan, values.derived)
-    rows, skipped = assess_plan_rows(plan, year, regions, values, cfg)
+    rollups = apply_rollups(session, plan, regions, year, values)
+    rows, skipped = assess_plan_rows(plan, year, regions, values, cfg, rollups)
     ranked = [r for r in regions if r != plan.region_code]
     ranking = rank_regions(rows, [(r, get_region(r).name_zh) for r in ranked], plan.id, cfg.scoring)
     return AssessmentResult(

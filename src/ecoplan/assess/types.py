@@ -96,6 +96,11 @@ class AssessmentRow:
     n_points: int = 0  # points used for the actual rate (baseline included)
     position: int = 0  # the indicator's position in the plan
     other_targets: list[dict[str, Any]] = field(default_factory=list)  # same milestone
+    # --- added with indicator semantics (issue 11; docs/assessment.md §1, §3.2, §2.1) ---
+    critical: bool = False  # 临界: a maintain target met by a thin margin (flag, not status)
+    aggregation: str | None = None  # additive | ratio | mean | max | count | qualitative
+    sub_reported: int | None = None  # sub-regions with a value in value_year (roll-up)
+    sub_expected: int | None = None  # sub-regions expected to report
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

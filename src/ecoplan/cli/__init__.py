@@ -23,6 +23,7 @@ from ecoplan.cli import (  # noqa: E402
     assess,
     demo,
     evaluate,
+    forecast,
     ingest,
     ledger,
     plans,
@@ -36,6 +37,6 @@ from ecoplan.cli import (  # noqa: E402
 
 for _module in (
     admin, plans, regions, aqi, water, evaluate, ingest, assess, report, demo, users, serve, warn,
-    ledger,
+    ledger, forecast,
 ):  # fmt: skip
     _module.register(app)

@@ -20,11 +20,11 @@ from ecoplan.standards.aqi import (
     version_for,
 )
 from ecoplan.standards.aqi_tables import (
-    INDICATORS,
     POLLUTANT_NAME_ZH,
     SENSITIVE_GROUPS_ZH,
     UNITS,
     Version,
+    report_indicators,
 )
 
 _HELP = "\n\n".join(
@@ -36,9 +36,13 @@ _HELP = "\n\n".join(
         "(HJ 633-2026 applies from 2026-03-01, HJ 633-2012 before.)",
         "日报 Daily (default): --so2 --no2 --pm10 --pm25 --co 为日（24小时）平均，--o3-8h 为"
         "日最大8小时平均，--o3-1h 为日最大1小时平均（仅2012版日报使用）。",
-        "实时报 Hourly (--hourly): --so2 --no2 --pm10 --pm25 --co --o3-1h 为1小时平均；2026版 "
-        "PM10/PM2.5 的1小时值按日平均限值计算（§4.2.4）。2012版另用 --o3-8h（8小时滑动平均）、"
-        "--pm10-24h、--pm25-24h（24小时滑动平均）和 --so2-24h（仅当 SO2 1小时 > 800 时使用）。",
+        "实时报 Hourly (--hourly): --so2 --no2 --pm10 --pm25 --co --o3-1h 为1小时平均，"
+        "PM10/PM2.5 的1小时值按日平均（24小时）限值计算——即中国环境监测总站实时发布的算法"
+        "（2026版 §4.2.4 的写法；默认 --reading published）。2012版的另一种读法 "
+        "--reading table4 按 HJ 633-2012 表4 字面：用 --o3-8h（8小时滑动平均）、--pm10-24h、"
+        "--pm25-24h（24小时滑动平均）计算分指数。--so2-24h 仅当 SO2 1小时 > 800 时使用。",
+        "日报浓度口径 --basis: unrounded（默认，未修约的日均值）或 rounded（按 GB/T 8170 修约后的"
+        "发布日均值：整数 µg/m³，CO 保留1位小数）；2026版两者相同（§4.2.2 规定先修约）。",
         "缺测的污染物不给即可；2026版有缺项且 AQI ≤ 100 时不发布 AQI（NA，§5.3.1）。"
         "浓度超过表中最高限值时 IAQI 记为 500 并注明（标准未规定，项目约定）。",
     )
@@ -76,6 +80,7 @@ def _json(result: AQIResult) -> dict[str, Any]:
         "version": result.version,
         "published": pub,
         "report": result.report,
+        "reading": result.reading,
         "aqi_computed": result.aqi,
         "level_computed": result.level,
         "concentrations": result.concentrations,
@@ -91,10 +96,16 @@ def _print(result: AQIResult, console: Console) -> None:
     v = result.version
     report_zh = "日报" if result.report == "daily" else "实时报"
     console.print(f"[bold]环境空气质量指数（AQI）{report_zh}[/bold] · HJ 633-{v}")
+    if result.report == "hourly" and v == "2012":
+        console.print(
+            "算法：HJ 633-2012 表4 字面读法（PM 24小时滑动、O3 8小时滑动）"
+            if result.reading == "table4"
+            else "算法：监测总站实时发布口径（PM10、PM2.5 1小时值按日均限值计算）"
+        )
     table = Table(show_header=True, header_style="bold")
     for col in ("污染物", "指标", "浓度", "单位", "分指数 IAQI"):
         table.add_column(col, justify="right" if col in ("浓度", "分指数 IAQI") else "left")
-    for ind in INDICATORS[(v, result.report)]:
+    for ind in report_indicators(v, result.report, result.reading or "published"):
         conc = result.concentrations.get(ind.key)
         value = result.iaqi.get(ind.key)
         table.add_row(
@@ -191,6 +202,21 @@ def aqi_command(
         str | None, typer.Option("--version", help="直接指定版本：2012 或 2026")
     ] = None,
     hourly: Annotated[bool, typer.Option("--hourly", help="实时报（1小时值）；默认为日报")] = False,
+    reading: Annotated[
+        str,
+        typer.Option(
+            "--reading",
+            help="实时报算法：published（默认，监测总站实时发布：PM 1小时值按日均限值）"
+            "或 table4（HJ 633-2012 表4 字面：PM 24小时滑动、O3 8小时滑动）",
+        ),
+    ] = "published",
+    basis: Annotated[
+        str,
+        typer.Option(
+            "--basis",
+            help="日报浓度口径：unrounded（默认，未修约日均值）或 rounded（发布的修约日均值）",
+        ),
+    ] = "unrounded",
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     err = Console(stderr=True)
@@ -211,6 +237,12 @@ def aqi_command(
     except AQIError as exc:
         raise fail(str(exc)) from None
 
+    if reading not in ("published", "table4"):
+        raise fail(f"--reading 必须是 published 或 table4，得到 {reading!r}")
+    if basis not in ("unrounded", "rounded"):
+        raise fail(f"--basis 必须是 unrounded 或 rounded，得到 {basis!r}")
+    if hourly and basis != "unrounded":
+        raise fail("--basis 只用于日报（daily report only）")
     extra = {"--pm10-24h": pm10_24h, "--pm25-24h": pm25_24h, "--so2-24h": so2_24h}
     if not hourly and any(val is not None for val in extra.values()):
         given = [k for k, val in extra.items() if val is not None]
@@ -229,7 +261,14 @@ def aqi_command(
     if not given_values:
         raise fail("没有给出任何污染物浓度 (no concentration given; see --help)")
     try:
-        result = (hourly_aqi if hourly else daily_aqi)(given_values, edition)
+        if hourly:
+            result = hourly_aqi(
+                given_values, edition, reading="table4" if reading == "table4" else "published"
+            )
+        else:
+            result = daily_aqi(
+                given_values, edition, basis="rounded" if basis == "rounded" else "unrounded"
+            )
     except AQIError as exc:
         raise fail(str(exc)) from None
     if as_json:

@@ -139,7 +139,7 @@ def _rows_table(result: AssessmentResult) -> Table:
             f"{_num(r.actual_rate, 3)} / {_num(r.required_rate, 3)}",
             _num(r.ratio, 4),
             _num(r.projection),
-            _status(r.status),
+            Text.assemble(_status(r.status), (" 临界", "yellow") if r.critical else ""),
         )
     return t
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ecoplan.cli.common import console, err_console, fail, open_store, print_json
 from ecoplan.config import settings
@@ -74,19 +76,50 @@ def demo(
     except DemoDataError as exc:
         fail(str(exc))
     loaded: list[LoadedFile] = []
+    warned: dict[str, Any] | None = None
     if not no_import:
         store = open_store()
         try:
             loaded = load_demo(store, files, console=err_console)
+            warned = _warn_at_end(store, files.end)
         except IngestError as exc:
             fail(f"导入失败 import failed: {exc}")
         finally:
             store.dispose()
     elapsed = time.perf_counter() - t0
     if json_out:
-        print_json(_summary(files, loaded, elapsed))
+        summary = _summary(files, loaded, elapsed)
+        summary["warnings"] = warned
+        print_json(summary)
         return
     _print(files, loaded, elapsed)
+    if warned is not None:
+        _print_warned(warned)
+
+
+def _warn_at_end(store: Any, end: dt.date) -> dict[str, Any]:
+    """Evaluate every warning rule as of the demo's last day (the injected faults, the water
+    sections and indicators then show on the 预警 page) and deliver the outbox."""
+    from ecoplan.warn import WarningRunError, deliver, run_warnings
+
+    try:
+        with err_console.status("评估预警 evaluating the warnings …"):
+            summary = run_warnings(store, end)
+            deliver(store)
+    except WarningRunError as exc:
+        return {"error": str(exc)}
+    return summary.to_dict()
+
+
+def _print_warned(warned: dict[str, Any]) -> None:
+    if "error" in warned:
+        err_console.print(Text(f"预警未评估 warnings not evaluated: {warned['error']}"))
+        return
+    console.print(
+        f"预警 warnings as of {warned['as_of']}: 发布 started {warned['counts'].get('start', 0)}, "
+        f"当前有效 active {warned['active']} (ecoplan warn list --active)",
+        highlight=False,
+    )
 
 
 def _summary(files: DemoFiles, loaded: list[LoadedFile], elapsed: float) -> dict[str, object]:

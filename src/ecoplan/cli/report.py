@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -72,20 +74,52 @@ def build_and_write(
     )
     if out.suffix == "":  # a directory: the file is named <plan>-<year>-<kind>.<fmt> in it
         out.mkdir(parents=True, exist_ok=True)
+        if out.resolve() == reports_home(store).resolve():
+            return _write_into_reports_home(store, model, fmt, out)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
     return write_report(model, fmt, out)  # type: ignore[arg-type]
+
+
+def reports_home(store: Store) -> Path:
+    """``$ECOPLAN_HOME/reports``: where the 报告 page looks for reports already written."""
+    return store.settings.home / "reports"
+
+
+def _write_into_reports_home(store: Store, model: Any, fmt: str, folder: Path) -> Path:
+    """Write the report under the name the 报告 page serves from its cache,
+    ``<plan>-<year>-<kind>-<data version>.<fmt>`` (written to a temporary name and renamed),
+    and delete older versions of the same plan, year and format."""
+    from ecoplan.api.assessment_cache import data_version
+    from ecoplan.report import write_report
+
+    with store.session() as s:
+        version = data_version(s, model.plan_id)
+    stem = f"{model.plan_id}-{model.year}-{model.kind}"
+    if version is None:  # cannot happen after a successful assessment; keep the plain name
+        return write_report(model, fmt, folder / f"{stem}.{fmt}")  # type: ignore[arg-type]
+    path = folder / f"{stem}-{version.tag}.{fmt}"
+    tmp = folder / f".{uuid.uuid4().hex}.tmp.{fmt}"
+    try:
+        os.replace(write_report(model, fmt, tmp), path)  # type: ignore[arg-type]
+    finally:
+        tmp.unlink(missing_ok=True)
+    for old in folder.glob(f"{stem}-*.{fmt}"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
 
 
 def report_cmd(
     plan: str = typer.Option(..., "--plan", "-p", help="plan id (see `ecoplan plan list`)"),
     year: int = typer.Option(..., "--year", "-y", help="evaluation year, e.g. 2023 (mid-term)"),
     fmt: Fmt = typer.Option(Fmt.pdf, "--format", "-f", help="pdf | docx | xlsx | html"),
-    out: Path = typer.Option(
-        ...,
+    out: Path | None = typer.Option(
+        None,
         "--out",
         "-o",
-        help="output file, or a directory (then named <plan>-<year>-<kind>.<fmt>)",
+        help="output file, or a directory (then named <plan>-<year>-<kind>.<fmt>); default "
+        "$ECOPLAN_HOME/reports/, where the 报告 page lists it (named with the data version)",
     ),
     generated_at: str | None = typer.Option(
         None, "--date", help="date printed on the report (YYYY-MM-DD; default today)"
@@ -107,7 +141,8 @@ def report_cmd(
     store = open_store()
     try:
         with console.status(f"评估并生成报告 assessing {plan} {year} …"):
-            path = build_and_write(store, plan, year, fmt.value, out, generated_at=when)
+            target = out if out is not None else reports_home(store)
+            path = build_and_write(store, plan, year, fmt.value, target, generated_at=when)
     except (AssessmentError, ValueError) as exc:
         fail(str(exc))
     err_console.print(f"报告已生成 report written: {path}")

@@ -7,7 +7,7 @@ import secrets
 
 import typer
 
-from ecoplan.cli.common import console, open_store
+from ecoplan.cli.common import console, fail, open_store
 from ecoplan.store.users import FIRST_ADMIN, ensure_first_admin
 
 ADMIN_PASSWORD_ENV = "ECOPLAN_ADMIN_PASSWORD"
@@ -16,6 +16,14 @@ ADMIN_PASSWORD_ENV = "ECOPLAN_ADMIN_PASSWORD"
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     port: int = typer.Option(8000, "--port", help="TCP port", min=1, max=65535),
+    warn_every: int | None = typer.Option(
+        None,
+        "--warn-every",
+        help="evaluate the warning rules every N minutes while serving, 0 = never (default "
+        "$ECOPLAN_WARN_EVERY, else 60); with several workers only one runs each slot",
+        min=0,
+        max=10080,
+    ),
 ) -> None:
     """Serve the web pages and the API (OpenAPI at /docs). Sets up the database if needed; on
     the first start, with no account yet, creates the account 'admin' with a random password
@@ -23,7 +31,14 @@ def serve_cmd(
     import uvicorn
 
     from ecoplan.api.app import create_app
+    from ecoplan.warn.schedule import ENV, SERVE_DEFAULT_MINUTES, ScheduleError, warn_every_minutes
 
+    if warn_every is None:
+        try:
+            warn_every = warn_every_minutes(default=SERVE_DEFAULT_MINUTES)
+        except ScheduleError as exc:
+            fail(str(exc))
+    os.environ[ENV] = str(warn_every)  # read by the app (and by every worker process)
     store = open_store()
     env_password = os.environ.get(ADMIN_PASSWORD_ENV)
     password = env_password or secrets.token_urlsafe(12)
@@ -43,6 +58,12 @@ def serve_cmd(
             )
         console.print(
             f"修改密码 change it: `ecoplan user passwd {FIRST_ADMIN}` or the 账号 Account page.",
+            highlight=False,
+        )
+    if warn_every:
+        console.print(
+            f"预警每 {warn_every} 分钟评估一次 warnings evaluated every {warn_every} min "
+            f"(--warn-every / ${ENV}; 0 = off)",
             highlight=False,
         )
     shown = f"[{host}]" if ":" in host else host

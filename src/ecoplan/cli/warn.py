@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from ecoplan.cli.common import console, err_console, fail, open_store, print_json
 from ecoplan.ingest.errors import IngestError
@@ -37,10 +39,29 @@ LEVEL_STYLE = {
     "yellow": "bold yellow",
     "orange": "bold dark_orange",
     "red": "bold red",
+    "II": "yellow",
+    "III": "yellow",
+    "IV": "dark_orange",
+    "V": "bold dark_orange",
     "劣V": "bold red",
     "off_track": "bold red",
     "at_risk": "dark_orange",
+    "silent": "magenta",
+    "flatline": "magenta",
 }
+"""Rich style of each warning level; a level not listed here is printed unstyled."""
+
+
+def level_text(level: str, level_zh: str | None) -> Text:
+    """The level as a styled Rich Text (never parsed as markup, so any level is safe)."""
+    return Text(level_zh or level, style=LEVEL_STYLE.get(level, ""))
+
+
+def _cell(value: object) -> Text:
+    """A table cell as plain text: data (names, messages) is never interpreted as markup."""
+    return Text("" if value is None else str(value))
+
+
 EVENT_ZH = {
     "start": "发布 start",
     "upgrade": "升级 upgrade",
@@ -114,20 +135,20 @@ def warn_run(
             t.add_column(col, overflow="fold")
         for e in summary.events:
             t.add_row(
-                EVENT_ZH[e["event"]],
-                str(e["warning_id"]),
-                KIND_ZH[e["kind"]],
-                f"{e['subject']} {e['subject_name'] or ''}",
-                e["message_zh"],
+                _cell(EVENT_ZH.get(e["event"], e["event"])),
+                _cell(e["warning_id"]),
+                _cell(KIND_ZH.get(e["kind"], e["kind"])),
+                _cell(f"{e['subject']} {e['subject_name'] or ''}"),
+                _cell(e["message_zh"]),
             )
         console.print(t)
     for n in summary.notes:
-        console.print(f"[dim]{n}[/]", highlight=False)
+        console.print(Text(n, style="dim"), highlight=False)
     if report is not None and (report.sent or report.failed):
         console.print(f"通知 notifications: sent {report.sent}, failed {report.failed}")
         for e in report.errors[:10]:
-            err_console.print(f"  outbox {e['outbox_id']} ({e['channel']}): {e['error']}")
-    console.print(f"[dim]规则 rules: {summary.rules_source}[/]", highlight=False)
+            err_console.print(Text(f"  outbox {e['outbox_id']} ({e['channel']}): {e['error']}"))
+    console.print(f"[dim]规则 rules: {escape(str(summary.rules_source))}[/]", highlight=False)
 
 
 @warn_app.command("list")
@@ -171,14 +192,14 @@ def warn_list(
         t.add_column(col, overflow="fold")
     for r in rows:
         t.add_row(
-            str(r["id"]),
-            "有效 active" if r["state"] == "active" else "已解除 lifted",
-            f"[{LEVEL_STYLE.get(r['level'], '')}]{r['level_zh']}[/]",
-            r["kind_zh"],
-            f"{r['region_code'] or ''} {r['region_zh'] or ''}",
-            f"{r['subject']} {r['subject_name'] or ''}",
-            r["evaluated_on"],
-            r["message_zh"],
+            _cell(r["id"]),
+            _cell("有效 active" if r["state"] == "active" else "已解除 lifted"),
+            level_text(r["level"], r["level_zh"]),
+            _cell(r["kind_zh"]),
+            _cell(f"{r['region_code'] or ''} {r['region_zh'] or ''}"),
+            _cell(f"{r['subject']} {r['subject_name'] or ''}"),
+            _cell(r["evaluated_on"]),
+            _cell(r["message_zh"]),
         )
     console.print(t)
 
@@ -202,15 +223,19 @@ def warn_show(
     if json_out:
         print_json(w)
         return
-    console.print(
-        f"[bold]#{w['id']} {w['kind_zh']}[/] — {w['subject']} {w['subject_name'] or ''} — "
-        f"[{LEVEL_STYLE.get(w['level'], '')}]{w['level_zh']}[/] — "
-        f"{'有效 active' if w['state'] == 'active' else '已解除 lifted'}",
-        highlight=False,
+    head = Text.assemble(
+        (f"#{w['id']} {w['kind_zh']}", "bold"),
+        f" — {w['subject']} {w['subject_name'] or ''} — ",
+        level_text(w["level"], w["level_zh"]),
+        f" — {'有效 active' if w['state'] == 'active' else '已解除 lifted'}",
     )
-    console.print(w["message_zh"], highlight=False)
+    console.print(head, highlight=False)
+    console.print(Text(w["message_zh"] or ""), highlight=False)
     console.print(
-        f"[dim]rule {w['rule_id']} · started {w['started_on']} · evaluated {w['evaluated_on']}[/]",
+        Text(
+            f"rule {w['rule_id']} · started {w['started_on']} · evaluated {w['evaluated_on']}",
+            style="dim",
+        ),
         highlight=False,
     )
     t = Table(title="事件 Events")
@@ -222,12 +247,12 @@ def warn_show(
             for n in e["notifications"]
         )
         t.add_row(
-            e["at"].replace("T", " "),
-            e["as_of"],
-            EVENT_ZH[e["event"]],
-            f"{e['grade_from_zh'] or '—'} → {e['grade_to_zh'] or '—'}",
-            e["message_zh"],
-            sent,
+            _cell(e["at"].replace("T", " ")),
+            _cell(e["as_of"]),
+            _cell(EVENT_ZH.get(e["event"], e["event"])),
+            _cell(f"{e['grade_from_zh'] or '—'} → {e['grade_to_zh'] or '—'}"),
+            _cell(e["message_zh"]),
+            _cell(sent),
         )
     console.print(t)
     console.print("[bold]依据 inputs[/]")
@@ -257,20 +282,20 @@ def warn_rules(
         print_json(rules.to_dict())
         return
     if file is not None:
-        console.print(f"[green]有效 valid[/]: {file} ({len(rules.rules)} rules)")
-    t = Table(title=f"预警规则 Warning rules — {rules.source}")
+        console.print(f"[green]有效 valid[/]: {escape(str(file))} ({len(rules.rules)} rules)")
+    t = Table(title=f"预警规则 Warning rules — {escape(str(rules.source))}")
     for col in ("ID", "类型 kind", "名称 name", "范围 scope", "启用", "参数 params"):
         t.add_column(col, overflow="fold")
     for r in rules.rules:
         d = r.to_dict()
         params = ", ".join(f"{k}={v}" for k, v in d["params"].items() if v not in (None, {}, []))
         t.add_row(
-            r.id,
-            KIND_ZH[r.kind],
-            r.name_zh,
-            "all" if r.scope is None else " ".join(r.scope),
-            "✓" if r.enabled else "✗",
-            params,
+            _cell(r.id),
+            _cell(KIND_ZH.get(r.kind, r.kind)),
+            _cell(r.name_zh),
+            _cell("all" if r.scope is None else " ".join(r.scope)),
+            _cell("✓" if r.enabled else "✗"),
+            _cell(params),
         )
     console.print(t)
     for c in rules.channels:
@@ -298,7 +323,7 @@ def warn_send(json_out: bool = typer.Option(False, "--json", help="print JSON"))
         return
     console.print(f"通知 notifications: sent {report.sent}, failed {report.failed}")
     for e in report.errors:
-        err_console.print(f"  outbox {e['outbox_id']} ({e['channel']}): {e['error']}")
+        err_console.print(Text(f"  outbox {e['outbox_id']} ({e['channel']}): {e['error']}"))
 
 
 @warn_app.command("forecasts")

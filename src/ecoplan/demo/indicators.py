@@ -4,7 +4,10 @@ For every indicator of the embedded plans that is *not* derived from monitoring 
 (``derivation`` empty) and has a numeric baseline and/or target, a path is generated for the
 years asked (default 2020–2026): for the indicator's own region and, when that region is the
 autonomous region (150000), for each of the 12 leagues/cities too (the regional target is
-taken as the league's target: the plans decompose their targets).
+taken as the league's target for shares, means and maxima; a regional *total* — additive or
+count aggregation, ``ecoplan.model.aggregation`` — is split over the 12 leagues by fixed
+synthetic shares instead, so that league values are on a league's scale and add up exactly
+to the region's value; those league paths have no target of their own).
 
 Each (indicator, region) follows one of four scenarios so that a progress assessment shows
 every status: ``achieved`` (target reached early and held), ``on_track`` (straight to the
@@ -31,6 +34,7 @@ import pandas as pd
 import yaml
 
 from ecoplan.demo.stations import CITY_CODES, stream
+from ecoplan.model.aggregation import SUMMABLE
 from ecoplan.model.planfile import Direction, Indicator, PlanFile, parse_plan
 
 __all__ = [
@@ -225,7 +229,10 @@ def indicator_paths(
             if ind.derivation or not (ind.baselines or ind.targets):
                 continue
             sense = _sense(ind)
+            split = PROVINCE in _regions_of(plan, ind) and ind.effective_aggregation in SUMMABLE
             for region in _regions_of(plan, ind):
+                if split and region != PROVINCE and region in CITY_CODES:
+                    continue  # the leagues' shares of the regional total, below
                 rng = stream(seed, "indicator", plan.id, ind.code, region)
                 # the latest baseline is the anchor (HH-ODOR-COMPLAINTS has 2016 and 2020)
                 base = max(
@@ -289,7 +296,47 @@ def indicator_paths(
                         values={int(y): float(v) for y, v in zip(yy, vals, strict=True)},
                     )
                 )
+                if split and region == PROVINCE:
+                    out += _league_shares(seed, out[-1], ind.unit, b)
     return out
+
+
+def _apportion(total: float, shares: np.ndarray, step: float) -> np.ndarray:
+    """Split *total* over *shares* in multiples of *step* that add up exactly to it (largest
+    remainder, Hamilton's method)."""
+    q = round(total / step)
+    raw = q * shares
+    base = np.floor(raw).astype(np.int64)
+    left = q - int(base.sum())
+    order = np.argsort(-(raw - base), kind="stable")
+    base[order[:left]] += 1
+    return base * step
+
+
+def _league_shares(seed: int, prov: IndicatorPath, unit: str, b: float) -> list[IndicatorPath]:
+    """The 12 leagues' values of a regional total: fixed synthetic shares of each year's
+    regional value, in whole units for counts and in the province value's last digit
+    otherwise, adding up to it exactly."""
+    rng = stream(seed, "indicator-share", prov.plan_id, prov.code)
+    shares = rng.dirichlet(np.full(len(CITY_CODES), 2.0))
+    step = 1.0 if _is_count(unit) else (0.01 if abs(b) < 1000 else 0.1)
+    years = sorted(prov.values)
+    split = np.array([_apportion(prov.values[y], shares, step) for y in years])
+    return [
+        IndicatorPath(
+            plan_id=prov.plan_id,
+            code=prov.code,
+            region=city,
+            scenario=prov.scenario,
+            baseline_year=prov.baseline_year,
+            baseline=float(prov.baseline * shares[i]),
+            target_year=None,
+            target=None,
+            sense=prov.sense,
+            values={y: round(float(v), 6) for y, v in zip(years, split[:, i], strict=True)},
+        )
+        for i, city in enumerate(CITY_CODES)
+    ]
 
 
 def generate_indicator_values(

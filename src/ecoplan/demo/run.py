@@ -69,6 +69,8 @@ DEFAULT_END = dt.date(2026, 11, 22)
 #: ``ecoplan demo --quick``: three years only.
 QUICK_START = dt.date(2019, 1, 1)
 QUICK_END = dt.date(2021, 12, 31)
+#: Length in days of the injected data-quality faults, which end on the demo's last day.
+FAULT_DAYS = 10
 
 PREFIX = "demo-synthetic"
 SOURCE = "ecoplan demo 演示数据（合成，非真实监测数据）"
@@ -119,16 +121,14 @@ class DemoFiles:
 
 
 def default_anomalies(stations: Sequence[DemoStation], end: dt.date) -> list[Anomaly]:
-    """The injected data-quality faults: in the last whole month up to *end*, 包头 station 3
-    flat-lines on every pollutant, 鄂尔多斯 station 2 on PM2.5 only, and 乌海 station 2 is
-    silent (stations absent from *stations* are skipped)."""
-    last = dt.date(end.year, end.month, 1) - dt.timedelta(days=1)
-    if (end + dt.timedelta(days=1)).month != end.month:  # end is a month's last day
-        last = end
-    first = dt.date(last.year, last.month, 1)
-    # hour-end stamps: the month's natural days are the stamps first 01:00 … last+1 00:00
+    """The injected data-quality faults: in the last :data:`FAULT_DAYS` days up to *end*
+    (so that warnings evaluated as of *end* see them), 包头 station 3 flat-lines on every
+    pollutant, 鄂尔多斯 station 2 on PM2.5 only, and 乌海 station 2 is silent (stations absent
+    from *stations* are skipped)."""
+    first = end - dt.timedelta(days=FAULT_DAYS - 1)
+    # hour-end stamps: the natural days first … end are the stamps first 01:00 … end+1 00:00
     t0 = np.datetime64(first, "h") + np.timedelta64(1, "h")
-    t1 = np.datetime64(last, "h") + np.timedelta64(24, "h")
+    t1 = np.datetime64(end, "h") + np.timedelta64(24, "h")
     codes = {s.code for s in stations}
     wanted = [
         Anomaly("D150203", "flatline", t0, t1),

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ecoplan.model.aggregation import Aggregation, resolve
+
 REGION_CODE = Annotated[str, Field(pattern=r"^\d{6}$", description="GB/T 2260 six-digit code")]
 YEAR = Annotated[int, Field(ge=1949, le=2100)]
 
@@ -103,10 +105,34 @@ class Indicator(_Strict):
     derivation: str | None = Field(
         None, description="how the value is computed from monitoring data (docs/assessment.md)"
     )
+    aggregation: Aggregation | None = Field(
+        None, description="how regions' values combine; omitted: the default rule by unit"
+    )
+    numerator: str | None = Field(None, description="ratio: code of the numerator indicator")
+    denominator: str | None = Field(None, description="ratio: code of the denominator indicator")
+    weight: str | None = Field(None, description="ratio/mean: code of the weight indicator")
     source: SourceRef | None = None
     baselines: list[Baseline] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     qualitative_targets: list[QualitativeTarget] = Field(default_factory=list)
+
+    @property
+    def effective_aggregation(self) -> Aggregation:
+        """The explicit aggregation, else the default rule by unit (model.aggregation)."""
+        return resolve(self.aggregation, self.unit, self.derivation)
+
+    @model_validator(mode="after")
+    def _aggregation_parts(self) -> Indicator:
+        agg = self.effective_aggregation
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("numerator and denominator are given together or not at all")
+        if self.numerator is not None and agg is not Aggregation.RATIO:
+            raise ValueError(f"numerator/denominator belong to a ratio, not to {agg.value}")
+        if self.weight is not None and agg not in (Aggregation.RATIO, Aggregation.MEAN):
+            raise ValueError(f"weight belongs to a ratio or mean, not to {agg.value}")
+        if self.weight is not None and self.numerator is not None:
+            raise ValueError("a ratio has numerator/denominator or a weight, not both")
+        return self
 
     @model_validator(mode="after")
     def _unique_years(self) -> Indicator:
@@ -177,6 +203,14 @@ class PlanFile(_Strict):
                     f"indicator {ind.code!r}: category {ind.category!r} "
                     f"is not one of {sorted(cats)}"
                 )
+        for ind in self.indicators:
+            for part in ("numerator", "denominator", "weight"):
+                ref = getattr(ind, part)
+                if ref is not None and (ref not in codes or ref == ind.code):
+                    raise ValueError(
+                        f"indicator {ind.code!r}: {part} {ref!r} is not another indicator "
+                        "of this plan"
+                    )
         tcodes: set[str] = set()
         for t in self.tasks:
             if t.code in tcodes:

@@ -18,6 +18,8 @@ One row per natural day of **one** station or city:
 ``O3_8h``          O3 daily maximum 8-hour mean (MDA8), µg/m³
 ``aqi``            daily AQI (from ``ecoplan.standards.aqi``); NaN = no valid AQI that day
 ``dust``           optional bool: day affected by a sand-dust process (沙尘天气过程影响日)
+``published``      optional bool: False where the daily AQI is published as NA (HJ 633-2026
+                   §5.3.1); such a day is left out of the day counts (``DayCounts.na_days``)
 =================  =========================================================================
 
 A missing pollutant column means "not monitored": its statistics are NaN and its
@@ -36,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -43,6 +46,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ecoplan.standards.exactstats import (
+    exact_fraction,
+    exact_fractions,
+    exact_mean,
+    exact_percentile,
+    exact_ratio_percent,
+    round_exact,
+)
 from ecoplan.standards.limits import (
     BASIC_POLLUTANTS,
     EDITION_2026_START,
@@ -285,6 +296,9 @@ class DayCounts:
     polluted_ratio: float
     polluted_ratio_rounded: float
     deducted_days: int
+    #: days whose daily AQI is published as NA (HJ 633-2026 §5.3.1: a pollutant missing and
+    #: the AQI of the others ≤ 100); not valid days, so neither good nor in the denominator.
+    na_days: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready)."""
@@ -389,8 +403,8 @@ def composite_index(
     missing = [p for p in BASIC_POLLUTANTS if p not in concentrations]
     if missing:
         raise ValueError(f"composite index needs all six pollutants; missing {missing}")
-    comps: dict[str, float] = {}
-    total = 0.0
+    comps: dict[str, Fraction] = {}
+    total = Fraction(0)
     for p in BASIC_POLLUTANTS:  # six pollutants
         c = float(concentrations[p])
         s = float(denominators[p])
@@ -399,13 +413,13 @@ def composite_index(
             raise ValueError(f"composite index: {p} concentration must be finite and >= 0, got {c}")
         if not s > 0:
             raise ValueError(f"composite index: denominator for {p} must be > 0, got {s}")
-        comps[p] = c / s
-        total += w * comps[p]
+        comps[p] = exact_fraction(c) / exact_fraction(s)  # exact: no float noise at a tie
+        total += exact_fraction(w) * comps[p]
     return CompositeIndex(
-        value=total,
-        rounded=round_gbt8170(total, 2),
-        components=MappingProxyType(comps),
-        components_rounded=MappingProxyType({p: round_gbt8170(v, 2) for p, v in comps.items()}),
+        value=float(total),
+        rounded=round_exact(total, 2),
+        components=MappingProxyType({p: float(v) for p, v in comps.items()}),
+        components_rounded=MappingProxyType({p: round_exact(v, 2) for p, v in comps.items()}),
         concentrations=MappingProxyType({p: float(concentrations[p]) for p in BASIC_POLLUTANTS}),
         denominators=MappingProxyType({p: float(denominators[p]) for p in BASIC_POLLUTANTS}),
         weights=MappingProxyType({p: float(weights[p]) for p in BASIC_POLLUTANTS}),
@@ -497,10 +511,17 @@ def _check_daily(daily: pd.DataFrame) -> pd.DataFrame:
         if not (pd.api.types.is_bool_dtype(dust) or set(pd.unique(dust)) <= {0, 1}):
             raise AirDataError("daily table: 'dust' must be boolean")
         out["dust"] = dust.to_numpy(dtype=bool)
+    if "published" in daily.columns:
+        pub = daily["published"]
+        if pub.isna().any() or not (
+            pd.api.types.is_bool_dtype(pub) or set(pd.unique(pub)) <= {0, 1}
+        ):
+            raise AirDataError("daily table: 'published' must be True/False (HJ 633-2026 §5.3.1)")
+        out["published"] = pub.to_numpy(dtype=bool)
     return out.sort_values("date", kind="stable")
 
 
-def _day_counts(aqi: npt.NDArray[np.float64], deducted: int) -> DayCounts:
+def _day_counts(aqi: npt.NDArray[np.float64], deducted: int, na_days: int = 0) -> DayCounts:
     a = aqi[~np.isnan(aqi)]
     n = int(a.size)
     bins = [
@@ -512,8 +533,9 @@ def _day_counts(aqi: npt.NDArray[np.float64], deducted: int) -> DayCounts:
         int((a > 300).sum()),
     ]
     good = bins[0] + bins[1]
-    ratio = good / n * 100.0 if n else float("nan")
-    pol = (n - good) / n * 100.0 if n else float("nan")
+    ratio_x, pol_x = exact_ratio_percent(good, n), exact_ratio_percent(n - good, n)
+    ratio = float(ratio_x) if ratio_x is not None else float("nan")
+    pol = float(pol_x) if pol_x is not None else float("nan")
     return DayCounts(
         valid_days=n,
         excellent_days=bins[0],
@@ -525,10 +547,11 @@ def _day_counts(aqi: npt.NDArray[np.float64], deducted: int) -> DayCounts:
         good_days=good,
         heavy_days=bins[4] + bins[5],
         good_ratio=ratio,
-        good_ratio_rounded=round_gbt8170(ratio, 1),
+        good_ratio_rounded=round_exact(ratio_x, 1),
         polluted_ratio=pol,
-        polluted_ratio_rounded=round_gbt8170(pol, 1),
+        polluted_ratio_rounded=round_exact(pol_x, 1),
         deducted_days=deducted,
+        na_days=na_days,
     )
 
 
@@ -594,17 +617,15 @@ def _evaluate_pollutant(
         need[1] = FEBRUARY_MIN_DAYS
         valid = bool(n_raw >= ANNUAL_MIN_DAYS and (np.asarray(month_days) >= need).all())
     stats: list[Statistic] = []
+    exact = exact_fractions(used)  # exact decimals of the daily values (≤ 366), ascending
     for sp, kind, q, per in _spec(o.daily_percentiles):
         if sp != pol:
             continue
-        if n_used == 0:
-            value = float("nan")
-        elif kind == "mean":
-            value = float(np.nanmean(used))
-        else:
-            assert q is not None
-            value = percentile(used, q)
-        rounded = round_gbt8170(value, _DECIMALS.get(pol, 0))
+        # exact arithmetic, then one GB/T 8170 rounding (no float noise at a tie)
+        assert kind == "mean" or q is not None
+        ex = exact_mean(exact) if kind == "mean" else exact_percentile(exact, q or 0.0)
+        value = float("nan") if ex is None else float(ex)
+        rounded = round_exact(ex, _DECIMALS.get(pol, 0))
         lim = o.limits.limit(pol, per, o.level)
         compliant: bool | None = None
         if not math.isnan(value) and not (o.require_valid and valid is False):
@@ -720,9 +741,17 @@ def _evaluate(
 
     dust = df["dust"].to_numpy(dtype=bool) if o.deduct_dust else np.zeros(len(df), dtype=bool)
     aqi = df["aqi"].to_numpy(dtype=float).copy()
+    # HJ 633-2026 §5.3.1: a day whose AQI is published as NA is not a valid monitoring day for
+    # the day counts (docs/standards-airqual.md "NA days"); dust deduction applies first.
+    na = (~df["published"].to_numpy(dtype=bool)) if "published" in df.columns else None
     drop_day = dust & (aqi > 100) if o.dust_rule is DustRule.PM_AND_EXCEEDANCE_DAY else dust
     n_day_deducted = int((drop_day & ~np.isnan(aqi)).sum())
     aqi[drop_day] = np.nan
+    n_na = 0
+    if na is not None:
+        na &= ~np.isnan(aqi)
+        n_na = int(na.sum())
+        aqi[na] = np.nan
 
     months = df["date"].dt.month.to_numpy()
     n_cal = (p_end - p_start).days + 1
@@ -746,7 +775,7 @@ def _evaluate(
         dust_deducted=o.deduct_dust,
         dust_rule=o.dust_rule if o.deduct_dust else None,
         pollutants=MappingProxyType(evaluations),
-        days=_day_counts(aqi, n_day_deducted),
+        days=_day_counts(aqi, n_day_deducted, n_na),
         composite=_composite(evaluations, o),
         attained=_tri([e.compliant for e in evaluations.values()]),
         valid=all(bool(e.valid) for e in evaluations.values()) if annual else None,

@@ -57,6 +57,7 @@ from ecoplan.standards.aqi_tables import (
     AUXILIARY_KEYS,
     BREAKPOINTS,
     CONCENTRATION_DECIMALS,
+    HOURLY_READINGS,
     IAQI_MAX,
     IAQI_STEPS,
     INDICATORS,
@@ -70,10 +71,13 @@ from ecoplan.standards.aqi_tables import (
     SO2_1H_LIMIT,
     SWITCH_DATE,
     VERSIONS,
+    HourlyReading,
     Indicator,
     Level,
     Report,
     Version,
+    report_auxiliary,
+    report_indicators,
 )
 
 __all__ = [
@@ -82,6 +86,8 @@ __all__ = [
     "AQIError",
     "AQIResult",
     "BeyondTableError",
+    "DailyBasis",
+    "HourlyReading",
     "Level",
     "NoIAQIError",
     "OnBeyond",
@@ -131,6 +137,12 @@ def _check_version(version: object) -> Version:
     if isinstance(version, str) and version in VERSIONS:
         return cast(Version, str(version))
     raise AQIError(f"unknown HJ 633 edition {version!r}: expected '2012' or '2026'")
+
+
+def _check_reading(reading: object) -> str:
+    if reading not in HOURLY_READINGS:
+        raise AQIError(f"reading must be one of {HOURLY_READINGS}, got {reading!r}")
+    return str(reading)
 
 
 def _check_on_beyond(on_beyond: object) -> OnBeyond:
@@ -710,6 +722,9 @@ class AQIResult:
     """Keys given that this edition's report does not use (e.g. ``O3_1h`` in a 2026 daily)."""
     notes: list[str]
     """Special rules applied, with their clause."""
+    reading: str | None = None
+    """Hourly reports: ``"published"`` (CNEMC real-time practice, default) or ``"table4"``
+    (HJ 633-2012 Table 4 read literally); :data:`HourlyReading`.  ``None`` for daily."""
 
     @property
     def published_aqi(self) -> int | None:
@@ -746,15 +761,18 @@ def _report_scalar(
     report: Report,
     on_beyond: OnBeyond,
     not_in_plan: Collection[str],
+    reading: str = "published",
 ) -> AQIResult:
     v = _check_version(version)
+    reading = _check_reading(reading)
     mode = _check_on_beyond(on_beyond)
     exempt = _check_not_in_plan(not_in_plan)
     if not isinstance(c, Mapping):
         raise AQIError(f"concentrations must be a mapping of indicator → value, got {type(c)}")
     _check_columns_keys(list(c), report)
-    indicators: tuple[Indicator, ...] = INDICATORS[(v, report)]
-    used = {ind.key for ind in indicators} | set(AUXILIARY_KEYS[(v, report)])
+    indicators: tuple[Indicator, ...] = report_indicators(v, report, reading)
+    auxiliary = report_auxiliary(v, report, reading)
+    used = {ind.key for ind in indicators} | set(auxiliary)
     ignored = [k for k in _ACCEPTED_KEYS[report] if k in c and k not in used]
     for k, val in c.items():  # validate every value given, as the array version does
         _to_decimal(val, k)
@@ -804,7 +822,7 @@ def _report_scalar(
             )
         iaqis[ind.key] = cast(int, value)
 
-    for k in AUXILIARY_KEYS[(v, report)]:
+    for k in auxiliary:
         if k in ("PM10", "PM2.5"):  # 2012 real-time: published concentration, no IAQI
             d = _to_decimal(c.get(k), f"{k} 1h")
             if d is not None:
@@ -846,7 +864,25 @@ def _report_scalar(
         beyond_table=beyond,
         ignored=ignored,
         notes=notes,
+        reading=reading if report == "hourly" else None,
     )
+
+
+DailyBasis = Literal["unrounded", "rounded"]
+"""Which daily concentrations a daily AQI is computed from: ``"unrounded"`` daily means
+(default) or ``"rounded"`` — the published daily concentrations, GB/T 8170 to integers
+µg/m³ and CO to 0.1 mg/m³ (as CNEMC publishes them).  Identical for HJ 633-2026 rows, whose
+§4.2.2 prescribes that rounding anyway."""
+
+
+def _check_basis(basis: object) -> str:
+    if basis not in ("unrounded", "rounded"):
+        raise AQIError(f"basis must be 'unrounded' or 'rounded', got {basis!r}")
+    return str(basis)
+
+
+def _decimals_of(key: str) -> int:
+    return 1 if key == "CO" else 0
 
 
 def daily_aqi(
@@ -855,6 +891,7 @@ def daily_aqi(
     *,
     on_beyond: OnBeyond = "cap",
     not_in_plan: Collection[str] = (),
+    basis: DailyBasis = "unrounded",
 ) -> AQIResult:
     """Daily AQI report (日报) of one station/county/city and natural day.
 
@@ -875,11 +912,20 @@ def daily_aqi(
         primary pollutant of a 轻度污染-or-worse period in the last 3 years: 2026 §5.3.2, they
         do not withhold publication.
 
+    basis
+        ``"unrounded"`` daily means (default) or ``"rounded"``: the published daily
+        concentrations (GB/T 8170, integers µg/m³, CO 0.1 mg/m³) — :data:`DailyBasis`.
+
     Raises
     ------
     AQIError
         Every indicator missing, a negative concentration, an unknown key.
     """
+    if _check_basis(basis) == "rounded" and isinstance(c, Mapping):
+        c = {
+            k: (None if _to_decimal(x, k) is None else round_gbt8170(x, _decimals_of(k)))
+            for k, x in c.items()
+        }
     return _report_scalar(c, version, "daily", on_beyond, not_in_plan)
 
 
@@ -889,21 +935,25 @@ def hourly_aqi(
     *,
     on_beyond: OnBeyond = "cap",
     not_in_plan: Collection[str] = (),
+    reading: HourlyReading = "published",
 ) -> AQIResult:
     """Real-time (hourly) AQI report (实时报).
 
     Keys ``SO2, NO2, CO, O3, PM10, PM2.5`` are 1h means (µg/m³; CO mg/m³).
 
     - 2026 (§4.2.3, §4.2.4, Table 5): the six 1h means; PM10/PM2.5 on the daily breakpoints.
-    - 2012 (§5.1.3, Table 4): IAQIs of ``SO2, NO2, CO, O3`` (1h), ``O3_8h`` (8h sliding mean),
-      ``PM10_24h`` and ``PM2.5_24h`` (24h sliding means).  Table 4 gives PM10/PM2.5 1h means
-      a concentration column only, so ``PM10``/``PM2.5`` are recorded in ``concentrations``
-      without an IAQI.  ``SO2_24h`` (24h sliding mean) is used only when SO2 1h > 800
-      (Table 1 note 2); if it is then missing, SO2 is NA.
+    - 2012, ``reading="published"`` (default; CNEMC real-time practice, docs/standards-aqi.md
+      §2.2): the same six 1h means on the 2012 breakpoints — PM10/PM2.5 1h means on the 24h
+      breakpoints; ``PM10_24h``/``PM2.5_24h``/``O3_8h`` are listed in ``ignored``.
+    - 2012, ``reading="table4"`` (§5.1.3, Table 4 read literally): IAQIs of ``SO2, NO2, CO,
+      O3`` (1h), ``O3_8h`` (8h sliding mean), ``PM10_24h`` and ``PM2.5_24h`` (24h sliding
+      means).  Table 4 gives PM10/PM2.5 1h means a concentration column only, so
+      ``PM10``/``PM2.5`` are recorded in ``concentrations`` without an IAQI.
 
-    Other parameters as in :func:`daily_aqi`.
+    Under 2012 ``SO2_24h`` (24h sliding mean) is used only when SO2 1h > 800 (Table 1 note 2);
+    if it is then missing, SO2 is NA.  Other parameters as in :func:`daily_aqi`.
     """
-    return _report_scalar(c, version, "hourly", on_beyond, not_in_plan)
+    return _report_scalar(c, version, "hourly", on_beyond, not_in_plan, reading)
 
 
 # --------------------------------------------------------------------------------------------
@@ -968,8 +1018,10 @@ def _report_arrays(
     report: Report,
     on_beyond: OnBeyond,
     not_in_plan: Collection[str],
+    reading: str = "published",
 ) -> AQIArrays:
     mode = _check_on_beyond(on_beyond)
+    reading = _check_reading(reading)
     exempt = _check_not_in_plan(not_in_plan)
     if not isinstance(columns, Mapping):
         raise AQIError(f"columns must be a mapping of indicator → array, got {type(columns)}")
@@ -996,7 +1048,9 @@ def _report_arrays(
         version=version if isinstance(version, str) else np.asarray(version).astype("<U4"),
     )
     for sl in _blocks(n):
-        _report_block({k: a[sl] for k, a in cols.items()}, ver, sl, report, mode, exempt, out)
+        _report_block(
+            {k: a[sl] for k, a in cols.items()}, ver, sl, report, mode, exempt, out, reading
+        )
     return out
 
 
@@ -1008,6 +1062,7 @@ def _report_block(
     mode: OnBeyond,
     exempt: frozenset[str],
     out: AQIArrays,
+    reading: str = "published",
 ) -> None:
     """Compute rows *sl* (``cols`` already sliced) into the preallocated arrays of *out*."""
     n = sl.stop - sl.start
@@ -1020,7 +1075,7 @@ def _report_block(
     blocking = np.zeros(n, dtype=np.uint16)  # missing bits that withhold publication (2026)
     for v, rows in groups:
         m = n if rows is None else rows.shape[0]
-        for ind in INDICATORS[(v, report)]:
+        for ind in report_indicators(v, report, reading):
             x = _pick(cols.get(ind.key), rows, m)
             res = _iaqi_core(ind.pollutant, ind.period, v, x)
             value = res.value
@@ -1090,6 +1145,7 @@ def daily_aqi_array(
     *,
     on_beyond: OnBeyond = "cap",
     not_in_plan: Collection[str] = (),
+    basis: DailyBasis = "unrounded",
 ) -> AQIArrays:
     """Vectorised :func:`daily_aqi` over rows (station-days); identical results row by row.
 
@@ -1098,6 +1154,10 @@ def daily_aqi_array(
     spanning 2026-03-01, see :func:`versions_for_dates`).  Rows where every indicator is
     missing get ``aqi`` NaN and ``level`` 0 (the scalar function raises instead).
     """
+    if _check_basis(basis) == "rounded" and isinstance(columns, Mapping):
+        columns = {
+            k: round_gbt8170_array(_as_column(a, k), _decimals_of(k)) for k, a in columns.items()
+        }
     return _report_arrays(columns, version, "daily", on_beyond, not_in_plan)
 
 
@@ -1107,6 +1167,8 @@ def hourly_aqi_array(
     *,
     on_beyond: OnBeyond = "cap",
     not_in_plan: Collection[str] = (),
+    reading: HourlyReading = "published",
 ) -> AQIArrays:
-    """Vectorised :func:`hourly_aqi` (real-time report); see :func:`daily_aqi_array`."""
-    return _report_arrays(columns, version, "hourly", on_beyond, not_in_plan)
+    """Vectorised :func:`hourly_aqi` (real-time report, *reading* as there); see
+    :func:`daily_aqi_array`."""
+    return _report_arrays(columns, version, "hourly", on_beyond, not_in_plan, reading)

@@ -295,6 +295,49 @@ INDICATORS: Final[dict[tuple[Version, Report], tuple[Indicator, ...]]] = {
 }
 """Indicators that enter the AQI, per (edition, report)."""
 
+HourlyReading = Literal["published", "table4"]
+"""How the HJ 633-2012 real-time AQI is read (``docs/standards-aqi.md`` §2.2):
+
+- ``"published"`` — the monitoring centre's (CNEMC) real-time practice: max of the 1-h IAQIs
+  of SO2/NO2/CO/O3 and of PM10/PM2.5 1-h means scored on the 24-h breakpoints (the rule
+  HJ 633-2026 §4.2.4 later wrote down).  Default.
+- ``"table4"`` — HJ 633-2012 Table 4 read literally: PM10/PM2.5 24-h sliding means and the
+  O3 8-h sliding mean get IAQIs, PM 1-h means only a concentration.
+
+HJ 633-2026 rows are the same under both readings (§4.2.3/§4.2.4 settle it).
+"""
+
+HOURLY_READINGS: Final[tuple[str, ...]] = ("published", "table4")
+
+#: HJ 633-2012 real-time report as CNEMC publishes it (reading ``"published"``).
+PUBLISHED_HOURLY_2012: Final[tuple[Indicator, ...]] = (
+    _ind("SO2", "SO2", "1h", "1小时平均"),
+    _ind("NO2", "NO2", "1h", "1小时平均"),
+    _ind("PM10", "PM10", "24h", "1小时平均"),
+    _ind("PM2.5", "PM2.5", "24h", "1小时平均"),
+    _ind("CO", "CO", "1h", "1小时平均"),
+    _ind("O3", "O3", "1h", "1小时平均"),
+)
+
+
+def report_indicators(
+    version: Version, report: Report, reading: str = "published"
+) -> tuple[Indicator, ...]:
+    """Indicators entering the AQI of (*version*, *report*) under the hourly *reading*."""
+    if report == "hourly" and version == "2012" and reading == "published":
+        return PUBLISHED_HOURLY_2012
+    return INDICATORS[(version, report)]
+
+
+def report_auxiliary(
+    version: Version, report: Report, reading: str = "published"
+) -> tuple[str, ...]:
+    """Accepted non-indicator keys of (*version*, *report*) under the hourly *reading*."""
+    if report == "hourly" and version == "2012" and reading == "published":
+        return ("SO2_24h",)  # Table 1 note 2 still applies to SO2 1h > 800
+    return AUXILIARY_KEYS[(version, report)]
+
+
 AUXILIARY_KEYS: Final[dict[tuple[Version, Report], tuple[str, ...]]] = {
     ("2012", "daily"): (),
     ("2026", "daily"): (),

@@ -169,6 +169,10 @@ def load_plan(
             source_file=ind.source.file if ind.source else None,
             source_quote=ind.source.quote if ind.source else None,
             position=pos,
+            aggregation=ind.effective_aggregation.value,
+            agg_numerator=ind.numerator,
+            agg_denominator=ind.denominator,
+            agg_weight=ind.weight,
         )
         irow.baselines = [
             s.Baseline(
@@ -364,6 +368,10 @@ def plan_to_dict(p: s.Plan) -> dict[str, Any]:
                 "unit": i.unit,
                 "direction": i.direction,
                 "derivation": i.derivation,
+                "aggregation": i.aggregation,
+                "numerator": i.agg_numerator,
+                "denominator": i.agg_denominator,
+                "weight": i.agg_weight,
                 "source": {"file": i.source_file, "quote": i.source_quote}
                 if i.source_file
                 else None,

@@ -114,6 +114,11 @@ class Indicator(Base):
     source_file: Mapped[str | None] = mapped_column(Text)
     source_quote: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    # --- migration 0110: aggregation type (ecoplan.model.aggregation); NULL = default rule ---
+    aggregation: Mapped[str | None] = mapped_column(String(16))
+    agg_numerator: Mapped[str | None] = mapped_column(String(64))
+    agg_denominator: Mapped[str | None] = mapped_column(String(64))
+    agg_weight: Mapped[str | None] = mapped_column(String(64))
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
     baselines: Mapped[list[Baseline]] = relationship(
@@ -355,5 +360,7 @@ class DustEvent(Base):
 
 from ecoplan.store import schema_assess as _schema_assess  # noqa: E402,F401  (registers the assessment tables)
 from ecoplan.store import schema_auth as _schema_auth  # noqa: E402,F401
+from ecoplan.store import schema_forecast as _schema_forecast  # noqa: E402,F401
 from ecoplan.store import schema_ledger as _schema_ledger  # noqa: E402,F401
+from ecoplan.store import schema_schedule as _schema_schedule  # noqa: E402,F401
 from ecoplan.store import schema_warn as _schema_warn  # noqa: E402,F401

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ecoplan.model.regions import UnknownRegionError, children, get_region
 from ecoplan.model.warning_rules import LEVEL_ZH, AirForecastParams, RuleSet, WarningRule
-from ecoplan.standards.aqi import hourly_aqi_array, versions_for_dates
+from ecoplan.standards.aqi import HourlyReading, hourly_aqi_array, versions_for_dates
 from ecoplan.standards.validity import DAILY_MIN_HOURS, EIGHT_HOUR_MIN_HOURS
 from ecoplan.standards.warning import assess_warning
 from ecoplan.store.schema_warn import AqiForecast
@@ -94,14 +94,23 @@ def _city_codes(city: str) -> list[str]:
     return codes
 
 
-def city_hourly_aqi(con: duckdb.DuckDBPyConnection, city: str, day: date) -> pd.DataFrame:
+def city_hourly_aqi(
+    con: duckdb.DuckDBPyConnection,
+    city: str,
+    day: date,
+    reading: HourlyReading = "published",
+) -> pd.DataFrame:
     """The city's observed hourly AQI for the natural day *day*: ``time, aqi``.
+
+    *reading* (HJ 633-2012 rows only): ``"published"`` (default) is the AQI the public saw —
+    CNEMC's real-time practice, PM10/PM2.5 1-h means on the 24-h breakpoints;
+    ``"table4"`` reads HJ 633-2012 Table 4 literally (docs/standards-aqi.md §2.2).
 
     City hourly concentrations are the mean of the valid station values of each hour
     (:func:`ecoplan.standards.validity.city_hourly`, standards.md §3.3, UNCONFIRMED) over the
     city's national stations (all its stations if it has none). The HJ 633 real-time report
-    (:func:`ecoplan.standards.aqi.hourly_aqi_array`) then needs, for HJ 633-2012 rows, the
-    24-hour sliding means of PM10/PM2.5 (valid with ≥ 20 values, GB 3095 Table 4) and the
+    (:func:`ecoplan.standards.aqi.hourly_aqi_array`) under ``"table4"`` needs, for HJ 633-2012
+    rows, the 24-hour sliding means of PM10/PM2.5 (valid with ≥ 20 values, GB 3095 Table 4) and the
     8-hour sliding mean of O3 (≥ 6 values), computed here with window functions. Stamps are
     hour-end (docs/standards.md): the day's hours are stamped *day* 01:00 … *day*+1 00:00.
     """
@@ -154,7 +163,7 @@ def city_hourly_aqi(con: duckdb.DuckDBPyConnection, city: str, day: date) -> pd.
     columns |= {"O3_8h": col("v8", "O3"), "SO2_24h": col("v24", "SO2")}
     # an hour-end stamp belongs to the natural day of the hour it closes (00:00 → the day before)
     versions = versions_for_dates(times - np.timedelta64(1, "h"))
-    res = hourly_aqi_array(columns, versions)
+    res = hourly_aqi_array(columns, versions, reading=reading)
     out = pd.DataFrame({"time": times, "aqi": res.aqi})
     return out[out["aqi"].notna()].reset_index(drop=True)
 
