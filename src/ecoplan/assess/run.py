@@ -33,8 +33,10 @@ from ecoplan.assess.progress import (
     choose_baseline,
     select_milestone,
 )
+from ecoplan.assess.qualitative import QualitativeRow, qualitative_rows
 from ecoplan.assess.rollup import Rollups, apply_rollups, rollup_notes
 from ecoplan.assess.scoring import ScoringParams, rank_regions
+from ecoplan.assess.trend import TREND_EN, TrendParams, TrendRow, TrendStatus, assess_trend
 from ecoplan.assess.types import AssessmentRow, RankRow, Status, ValuePoint
 from ecoplan.assess.values import ValueTable, collect_values, save_derived
 from ecoplan.model.aggregation import INHERITABLE, resolve
@@ -61,12 +63,14 @@ class AssessmentConfig:
     method_version: str = "1.0"
     progress: MethodParams = field(default_factory=MethodParams)
     scoring: ScoringParams = field(default_factory=ScoringParams)
+    trend: TrendParams = field(default_factory=TrendParams)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method_version": self.method_version,
             "progress": dict(self.progress.__dict__),
             "scoring": self.scoring.to_dict(),
+            "trend": dict(self.trend.__dict__),
         }
 
 
@@ -87,16 +91,20 @@ def load_config(path: str | Path | None = None) -> AssessmentConfig:
     else:
         text = Path(path).read_text("utf-8")
         where = str(path)
-    data = _only(yaml.safe_load(text), {"method_version", "progress", "scoring"}, "top", where)
+    data = _only(
+        yaml.safe_load(text), {"method_version", "progress", "scoring", "trend"}, "top", where
+    )
     prog = _only(
         data.get("progress", {}), set(MethodParams.__dataclass_fields__), "progress", where
     )
     scor = _only(data.get("scoring", {}), set(ScoringParams.__dataclass_fields__), "scoring", where)
+    trnd = _only(data.get("trend", {}), set(TrendParams.__dataclass_fields__), "trend", where)
     try:
         return AssessmentConfig(
             method_version=str(data.get("method_version", "1.0")),
             progress=MethodParams(**prog),
             scoring=ScoringParams(**scor),
+            trend=TrendParams(**trnd),
         )
     except (TypeError, ValueError) as exc:
         raise AssessmentError(f"{where}: {exc}") from None
@@ -129,6 +137,10 @@ class AssessmentResult:
     method_version: str
     dust_deducted: bool = False
     categories: dict[str, str] = field(default_factory=dict)  # category code → 中文名
+    #: trends of the indicators without a numeric target (docs/assessment.md §3.4)
+    trends: list[TrendRow] = field(default_factory=list)
+    #: qualitative targets with the evaluators' verdicts (docs/assessment.md §3.5)
+    qualitative: list[QualitativeRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +155,8 @@ class AssessmentResult:
             "rows": [r.to_dict() for r in self.rows],
             "ranking": [r.to_dict() for r in self.ranking],
             "skipped": [k.__dict__ for k in self.skipped],
+            "trends": [t.to_dict() for t in self.trends],
+            "qualitative": [q.to_dict() for q in self.qualitative],
         }
 
 
@@ -360,6 +374,55 @@ def assess_plan_rows(
     return rows, skipped
 
 
+def trend_rows(
+    plan: s.Plan,
+    year: int,
+    regions: Sequence[str],
+    values: ValueTable,
+    config: AssessmentConfig,
+) -> list[TrendRow]:
+    """Trends of the indicators without a numeric target, per region with values up to *year*:
+    the StatCan/Open SDG CAGR categories (:mod:`ecoplan.assess.trend`), from the plan's
+    baseline for the region, else the region's value in the baseline year, else its earliest.
+    """
+    out: list[TrendRow] = []
+    baseline_year = plan.period_start - 1
+    for ind in plan.indicators:
+        if ind.targets:
+            continue
+        agg = resolve(ind.aggregation, ind.unit, ind.derivation)
+        for region in regions:
+            series = values.series(ind.code, region, up_to=year)
+            if not series:
+                continue
+            points = [(p.year, p.value) for p in series]
+            pb = plan_baseline(ind, region, baseline_year, year)
+            choice = choose_baseline(
+                (pb.year, pb.value) if pb is not None else None, points, baseline_year, year=year
+            )
+            start = (choice.year, choice.value) if choice is not None else None
+            tr = assess_trend(points, ind.direction, year=year, start=start, params=config.trend)
+            latest = next((p for p in series if p.year == tr.year), None)
+            st = TrendStatus(tr.status)
+            out.append(
+                TrendRow(
+                    plan_id=plan.id, indicator_code=ind.code, name_zh=ind.name_zh,
+                    unit=ind.unit, direction=ind.direction, aggregation=agg.value,
+                    region_code=region, region_zh=get_region(region).name_zh, year=year,
+                    status=st.value, status_zh=st.name_zh, status_en=TREND_EN[st],
+                    method_zh="无目标值：复合年增长率趋势（StatCan/Open SDG）",
+                    start_year=tr.start_year, start=tr.start, value_year=tr.year,
+                    value=tr.value, value_source=latest.source if latest else None,
+                    cagr=tr.cagr, directed=tr.directed,
+                    note_zh="；".join(
+                        n for n in (choice.note_zh if choice else "", tr.note_zh) if n
+                    ),
+                    position=ind.position,
+                )
+            )  # fmt: skip
+    return out
+
+
 def get_plan(session: Session, plan_id: str) -> s.Plan:
     plans = get_plans(session, plan_id)
     if not plans:
@@ -405,6 +468,7 @@ def run_assessment(
     values = collect_values(
         session, plan, regions, year,
         con=con, dust_deducted=dust_deducted, hour_label=hour_label, progress=progress,
+        only_targeted=False,
     )  # fmt: skip
     if save and values.derived:
         save_derived(session, plan, values.derived)
@@ -424,6 +488,8 @@ def run_assessment(
         method_version=cfg.method_version,
         dust_deducted=dust_deducted,
         categories={c.code: c.name_zh for c in plan.categories},
+        trends=trend_rows(plan, year, regions, values, cfg),
+        qualitative=qualitative_rows(session, plan, year, regions),
     )
 
 
@@ -449,6 +515,8 @@ def store_run(session: Session, result: AssessmentResult, *, region: str | None 
             "categories": dict(result.categories),
             "ranking": [r.to_dict() for r in result.ranking],
             "skipped": [k.__dict__ for k in result.skipped],
+            "trends": [t.to_dict() for t in result.trends],
+            "qualitative": [q.to_dict() for q in result.qualitative],
         },
     )
     session.add(run)
@@ -493,6 +561,8 @@ def load_run(session: Session, run_id: int) -> AssessmentResult:
         method_version=run.method_version,
         dust_deducted=run.dust_deducted,
         categories=dict(summary.get("categories", {})),
+        trends=[TrendRow(**t) for t in summary.get("trends", [])],
+        qualitative=[QualitativeRow(**q) for q in summary.get("qualitative", [])],
     )
 
 
