@@ -24,6 +24,7 @@ from ecoplan.assess.run import (
 from ecoplan.assess.types import AssessmentRow, Status
 from ecoplan.assess.values import IndicatorValueError
 from ecoplan.cli.common import console, err_console, fail, open_store, print_json
+from ecoplan.cli.engine_opt import engine_context, engine_option
 
 BINDING_ZH = {"binding": "约束性", "expected": "预期性", None: ""}
 ROW_COLUMNS = (
@@ -76,6 +77,7 @@ def _run(
     show_progress: bool,
     keep: bool = False,
     config: Path | None = None,
+    engine: str | None = None,
 ) -> AssessmentResult:
     store = open_store()
     con = None
@@ -85,7 +87,11 @@ def _run(
             from ecoplan.store.warehouse import connect
 
             con = connect(store.settings, store=store)
-        with _progress(show_progress) as cb, store.session() as ses:
+        with (
+            engine_context(engine if derive else None, store),
+            _progress(show_progress) as cb,
+            store.session() as ses,
+        ):
             result = run_assessment(
                 ses, plan, year,
                 region=region, con=con, dust_deducted=dust_deducted, progress=cb, save=save,
@@ -168,12 +174,14 @@ def assess_cmd(
     config: Path | None = typer.Option(
         None, "--config", help="assessment parameters (default: the shipped assessment.yaml)"
     ),
+    engine: str | None = engine_option(),
 ) -> None:
     """Assess every indicator × region of a plan: achieved / on track / at risk / off track
     (docs/assessment.md)."""
     result = _run(
-        plan, year, region, dust_deducted, derive, save_derived, not json_out, keep, config
-    )
+        plan, year, region, dust_deducted, derive, save_derived, not json_out, keep, config,
+        engine,
+    )  # fmt: skip
     if json_out:
         print_json([r.to_dict() for r in result.rows])
         return
