@@ -14,7 +14,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+## the Spark engine (optional extra `spark`, docs/scale.md): installed for the tests, not for run
+$(VENV)/.installed-spark: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev,spark]'
+	touch $@
+
+install: $(VENV)/.installed $(VENV)/.installed-spark
 
 ## system-deps: Debian packages for reports (CJK fonts, pango), poppler and chromium (idempotent)
 system-deps:
@@ -23,7 +28,7 @@ system-deps:
 ## run: install, create the embedded store (SQLite + Parquet/DuckDB under ./ecoplan-data), load
 ##      the regions and the seeds' plans, generate and import the (synthetic) demo data, write
 ##      the current evaluation reports, and serve the dashboard on http://$(HOST):$(PORT)/
-run: install system-deps
+run: $(VENV)/.installed system-deps
 	$(BIN)/ecoplan init
 	$(BIN)/ecoplan demo
 	$(BIN)/ecoplan status

@@ -21,12 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from ecoplan import engines
+from ecoplan.engines.base import Engine
+from ecoplan.engines.duckdb_engine import DuckDBEngine
+from ecoplan.engines.frames import wide_frame
 from ecoplan.model.regions import Level, children, get_region, is_within
 from ecoplan.standards import aqi as aqi_std
 from ecoplan.standards import validity
@@ -80,27 +85,11 @@ def hourly_wide(
 
     Returns
     -------
-    DataFrame ``unit, time, SO2, NO2, PM10, PM2.5, CO, O3`` (NaN where no station had a value).
+    DataFrame ``unit, time, SO2, NO2, PM10, PM2.5, CO, O3`` (NaN where no station had a value;
+    exact means, :mod:`ecoplan.engines.sql`).
     """
-    con.register("_station_unit", station_unit[["station", "unit"]])
-    cols = ",\n".join(
-        f"avg(h.value) FILTER (WHERE h.pollutant = '{p}') AS \"{p}\"" for p in POLLUTANTS
-    )
-    sql = f"""
-        SELECT su.unit AS unit, h.time AS time,
-        {cols}
-        FROM {source} h JOIN _station_unit su ON h.station = su.station
-        WHERE h.time > $start AND h.time <= $end
-        GROUP BY su.unit, h.time
-        ORDER BY su.unit, h.time
-    """
-    try:
-        df = con.execute(sql, {"start": start, "end": end}).df()
-    finally:
-        con.unregister("_station_unit")
-    for p in POLLUTANTS:
-        df[p] = df[p].astype("float64")
-    return df
+    rows = DuckDBEngine(con, air_source=source).unit_hourly(station_unit, start, end)
+    return wide_frame(rows)
 
 
 def dust_day_flags(
@@ -163,12 +152,34 @@ def evaluate_units(
     The edition (HJ 663-2013 / -2026 and GB 3095 limits) is the one in force on the last
     day of the year (``docs/standards-airqual.md`` §6); each day's AQI uses the HJ 633
     edition in force on that day.  *progress* is an optional ``callable(n_done, n_total)``.
+
+    The unit-hourly aggregation runs on the :func:`ecoplan.engines.active` engine (DuckDB on
+    *con* by default, Spark when set), and :func:`evaluate_hourly` on each unit's rows there.
     """
     start = dt.datetime(year, 1, 1)
     end = dt.datetime(year + 1, 1, 1)
-    wide = hourly_wide(con, station_unit, start, end, source=source)
-    names = unit_names or {}
     dust = unit_dust if unit_dust is not None else pd.DataFrame(columns=["unit", "start", "end"])
+    eng: Engine | None = engines.active() if source == "air_hourly" else None
+    if eng is None or eng.name == "duckdb":
+        eng = DuckDBEngine(con, air_source=source)
+    step = partial(evaluate_hourly, year=year, unit_names=unit_names or {}, unit_dust=dust)
+    frame = eng.unit_hourly(station_unit, start, end)
+    parts = eng.map_groups(frame, "unit", step, progress=progress)
+    return sorted((e for part in parts for e in part), key=lambda e: e.unit)
+
+
+def evaluate_hourly(
+    rows: pd.DataFrame,
+    *,
+    year: int,
+    unit_names: dict[str, str],
+    unit_dust: pd.DataFrame,
+    progress: Any = None,
+) -> list[UnitEvaluation]:
+    """The standards step of :func:`evaluate_units` on unit-hourly rows (of one unit or many):
+    daily means and validity, O3 MDA8, daily AQI, dust days, annual statistics with and
+    without dust days — all from :mod:`ecoplan.standards`."""
+    wide = wide_frame(rows)
     out: list[UnitEvaluation] = []
     units = sorted(wide["unit"].unique())
     if wide.empty:
@@ -176,7 +187,7 @@ def evaluate_units(
     daily_all = validity.daily_table(wide, id_col="unit")
     daily_all = daily_all[pd.to_datetime(daily_all["date"]).dt.year == year]
     daily_all = add_daily_aqi(daily_all.reset_index(drop=True))
-    daily_all["dust"] = dust_day_flags(daily_all, dust)
+    daily_all["dust"] = dust_day_flags(daily_all, unit_dust)
     for i, unit in enumerate(units):
         d = daily_all[daily_all["unit"] == unit].reset_index(drop=True)
         both = annual_statistics_both(d, year=year) if not d.empty else None
@@ -184,7 +195,7 @@ def evaluate_units(
             out.append(
                 UnitEvaluation(
                     unit=str(unit),
-                    name_zh=names.get(str(unit), str(unit)),
+                    name_zh=unit_names.get(str(unit), str(unit)),
                     year=year,
                     raw=both["raw"],
                     dust_deducted=both["dust_deducted"],

@@ -25,6 +25,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ecoplan.assess.allocated import Allocated, load_allocations
 from ecoplan.assess.derivations import WAREHOUSE_HOUR_LABEL, Progress
 from ecoplan.assess.progress import (
     MethodParams,
@@ -33,8 +34,10 @@ from ecoplan.assess.progress import (
     choose_baseline,
     select_milestone,
 )
+from ecoplan.assess.qualitative import QualitativeRow, qualitative_rows
 from ecoplan.assess.rollup import Rollups, apply_rollups, rollup_notes
 from ecoplan.assess.scoring import ScoringParams, rank_regions
+from ecoplan.assess.trend import TREND_EN, TrendParams, TrendRow, TrendStatus, assess_trend
 from ecoplan.assess.types import AssessmentRow, RankRow, Status, ValuePoint
 from ecoplan.assess.values import ValueTable, collect_values, save_derived
 from ecoplan.model.aggregation import INHERITABLE, resolve
@@ -61,12 +64,14 @@ class AssessmentConfig:
     method_version: str = "1.0"
     progress: MethodParams = field(default_factory=MethodParams)
     scoring: ScoringParams = field(default_factory=ScoringParams)
+    trend: TrendParams = field(default_factory=TrendParams)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method_version": self.method_version,
             "progress": dict(self.progress.__dict__),
             "scoring": self.scoring.to_dict(),
+            "trend": dict(self.trend.__dict__),
         }
 
 
@@ -87,16 +92,20 @@ def load_config(path: str | Path | None = None) -> AssessmentConfig:
     else:
         text = Path(path).read_text("utf-8")
         where = str(path)
-    data = _only(yaml.safe_load(text), {"method_version", "progress", "scoring"}, "top", where)
+    data = _only(
+        yaml.safe_load(text), {"method_version", "progress", "scoring", "trend"}, "top", where
+    )
     prog = _only(
         data.get("progress", {}), set(MethodParams.__dataclass_fields__), "progress", where
     )
     scor = _only(data.get("scoring", {}), set(ScoringParams.__dataclass_fields__), "scoring", where)
+    trnd = _only(data.get("trend", {}), set(TrendParams.__dataclass_fields__), "trend", where)
     try:
         return AssessmentConfig(
             method_version=str(data.get("method_version", "1.0")),
             progress=MethodParams(**prog),
             scoring=ScoringParams(**scor),
+            trend=TrendParams(**trnd),
         )
     except (TypeError, ValueError) as exc:
         raise AssessmentError(f"{where}: {exc}") from None
@@ -129,6 +138,10 @@ class AssessmentResult:
     method_version: str
     dust_deducted: bool = False
     categories: dict[str, str] = field(default_factory=dict)  # category code → 中文名
+    #: trends of the indicators without a numeric target (docs/assessment.md §3.4)
+    trends: list[TrendRow] = field(default_factory=list)
+    #: qualitative targets with the evaluators' verdicts (docs/assessment.md §3.5)
+    qualitative: list[QualitativeRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +156,8 @@ class AssessmentResult:
             "rows": [r.to_dict() for r in self.rows],
             "ranking": [r.to_dict() for r in self.ranking],
             "skipped": [k.__dict__ for k in self.skipped],
+            "trends": [t.to_dict() for t in self.trends],
+            "qualitative": [q.to_dict() for q in self.qualitative],
         }
 
 
@@ -199,6 +214,7 @@ def assess_indicator(
     values: ValueTable,
     config: AssessmentConfig,
     rollups: Rollups | None = None,
+    allocations: dict[tuple[str, str], list[Allocated]] | None = None,
 ) -> AssessmentRow | None:
     """One row, or ``None`` when no quantitative target applies to *region*.
 
@@ -206,11 +222,19 @@ def assess_indicator(
     (ratio, mean, max: :data:`ecoplan.model.aggregation.INHERITABLE`); a total (additive,
     count) is never handed down, so a league's total is never judged against the region's.
     """
-    targets, target_region = targets_for(ind, region)
+    targets: Sequence[s.Target | Allocated]
+    target_region: str | None
+    allocated = (allocations or {}).get((ind.code, region))
+    if allocated:
+        targets, target_region = allocated, region
+    else:
+        targets, target_region = targets_for(ind, region)
     if not targets or target_region is None:
         return None
     agg = resolve(ind.aggregation, ind.unit, ind.derivation)
     notes: list[str] = []
+    if allocated:
+        notes.append(f"目标取自目标分解（{allocated[0].file_name}）")
     inherited = target_region != region
     if inherited and agg not in INHERITABLE:
         return None
@@ -341,6 +365,7 @@ def assess_plan_rows(
     values: ValueTable,
     config: AssessmentConfig,
     rollups: Rollups | None = None,
+    allocations: dict[tuple[str, str], list[Allocated]] | None = None,
 ) -> tuple[list[AssessmentRow], list[SkippedIndicator]]:
     """Rows for every indicator × region with a target; binding first, then plan order, then
     region order (plan region first)."""
@@ -352,12 +377,61 @@ def assess_plan_rows(
             skipped.append(SkippedIndicator(ind.code, ind.name_zh, reason))
             continue
         for region in regions:
-            row = assess_indicator(plan, ind, region, year, values, config, rollups)
+            row = assess_indicator(plan, ind, region, year, values, config, rollups, allocations)
             if row is not None:
                 rows.append(row)
     order = {r: i for i, r in enumerate(regions)}
     rows.sort(key=lambda r: (BINDING_ORDER.get(r.binding, 2), r.position, order[r.region_code]))
     return rows, skipped
+
+
+def trend_rows(
+    plan: s.Plan,
+    year: int,
+    regions: Sequence[str],
+    values: ValueTable,
+    config: AssessmentConfig,
+) -> list[TrendRow]:
+    """Trends of the indicators without a numeric target, per region with values up to *year*:
+    the StatCan/Open SDG CAGR categories (:mod:`ecoplan.assess.trend`), from the plan's
+    baseline for the region, else the region's value in the baseline year, else its earliest.
+    """
+    out: list[TrendRow] = []
+    baseline_year = plan.period_start - 1
+    for ind in plan.indicators:
+        if ind.targets:
+            continue
+        agg = resolve(ind.aggregation, ind.unit, ind.derivation)
+        for region in regions:
+            series = values.series(ind.code, region, up_to=year)
+            if not series:
+                continue
+            points = [(p.year, p.value) for p in series]
+            pb = plan_baseline(ind, region, baseline_year, year)
+            choice = choose_baseline(
+                (pb.year, pb.value) if pb is not None else None, points, baseline_year, year=year
+            )
+            start = (choice.year, choice.value) if choice is not None else None
+            tr = assess_trend(points, ind.direction, year=year, start=start, params=config.trend)
+            latest = next((p for p in series if p.year == tr.year), None)
+            st = TrendStatus(tr.status)
+            out.append(
+                TrendRow(
+                    plan_id=plan.id, indicator_code=ind.code, name_zh=ind.name_zh,
+                    unit=ind.unit, direction=ind.direction, aggregation=agg.value,
+                    region_code=region, region_zh=get_region(region).name_zh, year=year,
+                    status=st.value, status_zh=st.name_zh, status_en=TREND_EN[st],
+                    method_zh="无目标值：复合年增长率趋势（StatCan/Open SDG）",
+                    start_year=tr.start_year, start=tr.start, value_year=tr.year,
+                    value=tr.value, value_source=latest.source if latest else None,
+                    cagr=tr.cagr, directed=tr.directed,
+                    note_zh="；".join(
+                        n for n in (choice.note_zh if choice else "", tr.note_zh) if n
+                    ),
+                    position=ind.position,
+                )
+            )  # fmt: skip
+    return out
 
 
 def get_plan(session: Session, plan_id: str) -> s.Plan:
@@ -405,11 +479,13 @@ def run_assessment(
     values = collect_values(
         session, plan, regions, year,
         con=con, dust_deducted=dust_deducted, hour_label=hour_label, progress=progress,
+        only_targeted=False,
     )  # fmt: skip
     if save and values.derived:
         save_derived(session, plan, values.derived)
     rollups = apply_rollups(session, plan, regions, year, values)
-    rows, skipped = assess_plan_rows(plan, year, regions, values, cfg, rollups)
+    allocations = load_allocations(session, plan.id)
+    rows, skipped = assess_plan_rows(plan, year, regions, values, cfg, rollups, allocations)
     ranked = [r for r in regions if r != plan.region_code]
     ranking = rank_regions(rows, [(r, get_region(r).name_zh) for r in ranked], plan.id, cfg.scoring)
     return AssessmentResult(
@@ -424,6 +500,8 @@ def run_assessment(
         method_version=cfg.method_version,
         dust_deducted=dust_deducted,
         categories={c.code: c.name_zh for c in plan.categories},
+        trends=trend_rows(plan, year, regions, values, cfg),
+        qualitative=qualitative_rows(session, plan, year, regions),
     )
 
 
@@ -449,6 +527,8 @@ def store_run(session: Session, result: AssessmentResult, *, region: str | None 
             "categories": dict(result.categories),
             "ranking": [r.to_dict() for r in result.ranking],
             "skipped": [k.__dict__ for k in result.skipped],
+            "trends": [t.to_dict() for t in result.trends],
+            "qualitative": [q.to_dict() for q in result.qualitative],
         },
     )
     session.add(run)
@@ -493,6 +573,8 @@ def load_run(session: Session, run_id: int) -> AssessmentResult:
         method_version=run.method_version,
         dust_deducted=run.dust_deducted,
         categories=dict(summary.get("categories", {})),
+        trends=[TrendRow(**t) for t in summary.get("trends", [])],
+        qualitative=[QualitativeRow(**q) for q in summary.get("qualitative", [])],
     )
 
 

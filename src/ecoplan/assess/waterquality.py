@@ -10,12 +10,17 @@ section's annual class is the class of its annual mean concentrations (《地表
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from ecoplan import engines
+from ecoplan.engines.base import Engine
+from ecoplan.engines.duckdb_engine import DuckDBEngine
+from ecoplan.engines.frames import wide_means
 from ecoplan.model.regions import Level, get_region, prefecture_of
 from ecoplan.standards.water import class_shares, classify_array
 from ecoplan.standards.water_tables import CLASSES, GRADE_ZH
@@ -29,19 +34,16 @@ def section_means(
     """Mean of each item per section and period: ``section, period, <item columns…>``.
 
     *period* is the year (``"2024"``) or the month (``"2024-07"``).  Reads the
-    ``water_samples`` view (section, date, item, value).
+    ``water_samples`` view (section, date, item, value). Means are exact
+    (:mod:`ecoplan.engines.sql`).
     """
-    period = "strftime(date, '%Y-%m')" if monthly else "CAST(year(date) AS VARCHAR)"
-    long = con.execute(
-        f"SELECT section, {period} AS period, item, avg(value) AS value, count(*) AS n "
-        "FROM water_samples WHERE year(date) = $y GROUP BY ALL",
-        {"y": year},
-    ).df()
-    if long.empty:
-        return pd.DataFrame(columns=["section", "period"])
-    wide = long.pivot_table(index=["section", "period"], columns="item", values="value")
-    wide.columns.name = None
-    return wide.reset_index()
+    return wide_means(DuckDBEngine(con).water_means(year, monthly=monthly))
+
+
+def classify_means(long: pd.DataFrame, *, sections: pd.DataFrame) -> pd.DataFrame:
+    """:func:`classify_sections` of long means (``section, period, item, value``): the
+    per-section step that :func:`evaluate_water` runs on the active engine."""
+    return classify_sections(wide_means(long), sections)
 
 
 def classify_sections(means: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +156,12 @@ def evaluate_water(
     sections = con.execute(
         "SELECT code, name, water_body, waterbody_type, region_code, target_class FROM section"
     ).df()
-    classed = classify_sections(section_means(con, year), sections)
+    eng: Engine | None = engines.active()
+    if eng is None or eng.name == "duckdb":
+        eng = DuckDBEngine(con)
+    step = partial(classify_means, sections=sections)
+    parts = [p for p in eng.map_groups(eng.water_means(year), "section", step) if not p.empty]
+    classed = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if classed.empty:  # no samples that year: every region has no classed section
         return [_summary(region_code, year, _EMPTY)]
     cities = {c: _prefecture_or_none(c) for c in classed["region_code"].unique()}

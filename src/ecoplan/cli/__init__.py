@@ -19,6 +19,7 @@ app = typer.Typer(
 
 from ecoplan.cli import (  # noqa: E402
     admin,
+    allocation,
     aqi,
     assess,
     demo,
@@ -29,6 +30,7 @@ from ecoplan.cli import (  # noqa: E402
     plans,
     regions,
     report,
+    review,
     serve,
     users,
     warn,
@@ -38,5 +40,6 @@ from ecoplan.cli import (  # noqa: E402
 for _module in (
     admin, plans, regions, aqi, water, evaluate, ingest, assess, report, demo, users, serve, warn,
     ledger, forecast,
+    allocation, review,
 ):  # fmt: skip
     _module.register(app)

@@ -16,6 +16,7 @@ from ecoplan.assess.derivations import DerivationError
 from ecoplan.assess.run import (
     AssessmentError,
     AssessmentResult,
+    get_plan,
     load_config,
     run_assessment,
     store_run,
@@ -23,6 +24,7 @@ from ecoplan.assess.run import (
 from ecoplan.assess.types import AssessmentRow, Status
 from ecoplan.assess.values import IndicatorValueError
 from ecoplan.cli.common import console, err_console, fail, open_store, print_json
+from ecoplan.cli.engine_opt import engine_context, engine_option
 
 BINDING_ZH = {"binding": "约束性", "expected": "预期性", None: ""}
 ROW_COLUMNS = (
@@ -75,6 +77,7 @@ def _run(
     show_progress: bool,
     keep: bool = False,
     config: Path | None = None,
+    engine: str | None = None,
 ) -> AssessmentResult:
     store = open_store()
     con = None
@@ -84,7 +87,11 @@ def _run(
             from ecoplan.store.warehouse import connect
 
             con = connect(store.settings, store=store)
-        with _progress(show_progress) as cb, store.session() as ses:
+        with (
+            engine_context(engine if derive else None, store),
+            _progress(show_progress) as cb,
+            store.session() as ses,
+        ):
             result = run_assessment(
                 ses, plan, year,
                 region=region, con=con, dust_deducted=dust_deducted, progress=cb, save=save,
@@ -167,12 +174,14 @@ def assess_cmd(
     config: Path | None = typer.Option(
         None, "--config", help="assessment parameters (default: the shipped assessment.yaml)"
     ),
+    engine: str | None = engine_option(),
 ) -> None:
     """Assess every indicator × region of a plan: achieved / on track / at risk / off track
     (docs/assessment.md)."""
     result = _run(
-        plan, year, region, dust_deducted, derive, save_derived, not json_out, keep, config
-    )
+        plan, year, region, dust_deducted, derive, save_derived, not json_out, keep, config,
+        engine,
+    )  # fmt: skip
     if json_out:
         print_json([r.to_dict() for r in result.rows])
         return
@@ -192,6 +201,41 @@ def assess_cmd(
             + (" …" if len(result.skipped) > 8 else "")
             + "[/]"
         )
+    if result.trends:
+        console.print(_trend_table(result.trends))
+    if result.qualitative:
+        q = Table(title="定性目标评价（评价人记录）", caption="`ecoplan assess-verdict` 记录评价")
+        for col in ("指标", "地区", "定性目标", "评价", "说明与依据"):
+            q.add_column(col, overflow="fold")
+        for r in result.qualitative:
+            q.add_row(
+                f"{r.name_zh}\n[dim]{r.indicator_code}[/]",
+                r.region_zh,
+                f"{r.target_text_zh}（{r.target_year}）",
+                r.verdict_zh,
+                f"{r.text_zh}；依据：{r.evidence}（{r.evaluator}）" if r.verdict else "—",
+            )
+        console.print(q)
+
+
+def _trend_table(trends: list[Any]) -> Table:
+    """Trends of the indicators without a numeric target (docs/assessment.md §3.4)."""
+    t = Table(
+        title="无目标值指标的趋势（复合年增长率，StatCan/Open SDG 阈值）",
+        caption="趋势不是目标判定，不计入得分与排名",
+    )
+    for col in ("指标", "地区", "起始(年)", "现值(年)", "年均增长", "趋势"):
+        t.add_column(col, overflow="fold")
+    for r in trends:
+        t.add_row(
+            f"{r.name_zh}\n[dim]{r.indicator_code} · {r.unit}[/]",
+            r.region_zh,
+            f"{_num(r.start)} ({r.start_year})" if r.start is not None else "—",
+            f"{_num(r.value)} ({r.value_year})" if r.value is not None else "—",
+            f"{r.cagr:+.2%}" if r.cagr is not None else "—",
+            r.status_zh,
+        )
+    return t
 
 
 def rank_cmd(
@@ -232,6 +276,45 @@ def rank_cmd(
     console.print(t)
 
 
+def verdict_cmd(
+    plan: str = typer.Option(..., "--plan", help="plan id (see `ecoplan plan list`)"),
+    indicator: str = typer.Option(..., "--indicator", help="indicator code with a 定性目标"),
+    region: str = typer.Option(..., "--region", help="GB/T 2260 code of the region judged"),
+    year: int = typer.Option(..., "--year", help="assessment year the verdict is for"),
+    verdict: str = typer.Option(
+        ..., "--verdict", help="met 达到 | partly 部分达到 | not_met 未达到"
+    ),
+    text: str = typer.Option(..., "--text", help="评价说明: why this verdict"),
+    evidence: str = typer.Option(
+        ..., "--evidence", help="依据: the document, inspection record or data behind it"
+    ),
+    evaluator: str | None = typer.Option(
+        None, "--by", help="evaluator's name (default: the OS user, as (cli:<user>))"
+    ),
+) -> None:
+    """Record an evaluator's verdict on a qualitative target (定性目标评价; audited). The
+    latest verdict shows in `ecoplan assess` and its JSON (docs/assessment.md §3.5)."""
+    from ecoplan.assess.qualitative import VERDICTS, VerdictError, record_verdict
+    from ecoplan.cli.users import cli_actor
+    from ecoplan.store.audit import Actor
+
+    actor = Actor.system(evaluator) if evaluator else cli_actor()
+    store = open_store()
+    try:
+        with store.session() as ses:
+            p = get_plan(ses, plan)
+            row = record_verdict(ses, p, indicator, region, year, verdict, text, evidence, actor)
+            console.print(
+                f"已记录 {row.indicator_code} {row.region_code} {row.year}年："
+                f"{VERDICTS[row.verdict]}（{row.evaluator}）"
+            )
+    except (VerdictError, AssessmentError) as exc:
+        fail(str(exc))
+    finally:
+        store.dispose()
+
+
 def register(app: typer.Typer) -> None:
     app.command("assess")(assess_cmd)
     app.command("rank")(rank_cmd)
+    app.command("assess-verdict")(verdict_cmd)

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ecoplan.cli.common import console, fail, open_store, print_json
+from ecoplan.cli.engine_opt import engine_context, engine_option
 from ecoplan.cli.water import water_app
 from ecoplan.model.regions import UnknownRegionError, get_region
 from ecoplan.store import warehouse
@@ -50,6 +51,7 @@ def air_evaluate(
     region: str = typer.Option(..., "--region", "-r", help=REGION_HELP),
     year: int = typer.Option(..., "--year", "-y", help="calendar year, e.g. 2020"),
     json_out: bool = typer.Option(False, "--json", help="print the full statistics as JSON"),
+    engine: str | None = engine_option(),
 ) -> None:
     """Annual statistics per city (or county): annual means, CO 95th / O3-8h 90th percentiles,
     valid days, good days and ratio, heavy-pollution days, composite index, compliance — with
@@ -69,9 +71,10 @@ def air_evaluate(
         disable=json_out,
     ) as bar:
         task = bar.add_task("eval", total=None)
-        evals = evaluate_region(
-            con, region, year, progress=lambda i, n: bar.update(task, completed=i, total=n)
-        )
+        with engine_context(engine, store):
+            evals = evaluate_region(
+                con, region, year, progress=lambda i, n: bar.update(task, completed=i, total=n)
+            )
     if json_out:
         print_json([e.to_dict() for e in evals])
         return
@@ -130,6 +133,7 @@ def water_evaluate(
     region: str = typer.Option(..., "--region", "-r", help=REGION_HELP),
     year: int = typer.Option(..., "--year", "-y", help="calendar year"),
     json_out: bool = typer.Option(False, "--json", help="print JSON"),
+    engine: str | None = engine_option(),
 ) -> None:
     """Annual class of every section (GB 3838 single factor on annual means), target-class
     compliance, and the shares of sections in classes I–III and 劣V per region."""
@@ -138,7 +142,8 @@ def water_evaluate(
     _check_region(region)
     store = open_store()
     con = warehouse.connect(store=store)
-    res = evaluate_water(con, region, year)
+    with engine_context(engine, store):
+        res = evaluate_water(con, region, year)
     if json_out:
         print_json([r.to_dict() for r in res])
         return

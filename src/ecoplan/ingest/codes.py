@@ -240,5 +240,7 @@ REASONS: Final[dict[str, str]] = {
     "unit_mismatch": "单位不符 unit mismatch",
     "bad_value": "取值无效 invalid value",
     "conflicting_duplicate": "重复且数值冲突 conflicting duplicate",
+    "rule_violation": "违反校验规则 validation rule",
+    "explanation_required": "需填写说明 explanation required",
 }
 """Reason codes of quarantined rows → bilingual label."""

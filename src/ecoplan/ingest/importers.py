@@ -51,7 +51,8 @@ def import_indicators(
     with store.session() as ses:
         catalog = monitoring.indicator_catalog(ses)
         regions = monitoring.region_codes(ses)
-    frame, meta = indicators.parse_indicators(raw, catalog, regions)
+        history = monitoring.indicator_values_frame(ses)
+    frame, meta = indicators.parse_indicators(raw, catalog, regions, history=history)
     return import_records(
         store,
         indicators.RECORD_SPEC,

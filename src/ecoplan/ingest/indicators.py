@@ -24,6 +24,7 @@ import pandas as pd
 
 from ecoplan.ingest.codes import canonical_unit
 from ecoplan.ingest.frames import OK, set_error
+from ecoplan.ingest.indicator_rules import Rule, aggregation_of, apply_rules, load_rules
 from ecoplan.ingest.records import RecordSpec, message
 from ecoplan.ingest.tabular import (
     RawTable,
@@ -84,10 +85,19 @@ RECORD_SPEC = RecordSpec(
 
 
 def parse_indicators(
-    raw: RawTable, catalog: pd.DataFrame, regions: set[str], *, this_year: int | None = None
+    raw: RawTable,
+    catalog: pd.DataFrame,
+    regions: set[str],
+    *,
+    this_year: int | None = None,
+    rules: list[Rule] | None = None,
+    history: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Parse and validate an indicator-value file against *catalog*
-    (:func:`ecoplan.store.monitoring.indicator_catalog`) and *regions*."""
+    (:func:`ecoplan.store.monitoring.indicator_catalog`) and *regions*, then against the
+    validation *rules* (default: the shipped ``validation_rules.yaml``; ``[]`` for none) with
+    the values held (*history*: :func:`ecoplan.store.monitoring.indicator_values_frame`) for
+    the year-on-year and part ≤ whole rules (:mod:`ecoplan.ingest.indicator_rules`)."""
     cols = resolve_header(
         raw,
         SPEC,
@@ -167,6 +177,12 @@ def parse_indicators(
             "error_col": ecol,
         }
     )
+    checks = load_rules() if rules is None else rules
+    frame["rule_msg"] = apply_rules(
+        frame, err, ecol, rules=checks, aggregation=aggregation_of(frame, catalog),
+        history=history, value_col=cols["value"],
+    )  # fmt: skip
+    frame["error"], frame["error_col"] = err, ecol
     if "quarantine_id" in cols:
         q, ok = parse_int(text_series(t.column(cols["quarantine_id"])).fillna(""), 1, 2**31)
         qa = pd.array(q, dtype="Int64")
@@ -205,6 +221,8 @@ def indicator_message(code: str, info: dict[str, Any]) -> str:
         "non_numeric": f"{raw!r}",
         "unit_mismatch": f"{info.get('indicator_code')} is in {info.get('unit')!r}; "
         f"the file says {raw!r}",
+        "rule_violation": str(info.get("rule_msg") or ""),
+        "explanation_required": f"{info.get('rule_msg') or ''}（软规则：在备注中填写说明后可导入）",
         "conflicting_duplicate": f"{info.get('indicator_code')} {info.get('region_code')} "
         f"{info.get('year')} appears with different values",
     }

@@ -245,7 +245,8 @@ INDICATOR_VALUE_FIELDS = (
 
 
 def indicator_catalog(session: Session) -> pd.DataFrame:
-    """Every plan indicator: ``plan_id, code, name_zh, unit, plan_title_zh``."""
+    """Every plan indicator: ``plan_id, code, name_zh, unit, plan_title_zh, aggregation``
+    (aggregation as stored: NULL for rows loaded before migration 0110)."""
     rows = session.execute(
         select(
             s.Indicator.plan_id,
@@ -253,11 +254,14 @@ def indicator_catalog(session: Session) -> pd.DataFrame:
             s.Indicator.name_zh,
             s.Indicator.unit,
             s.Plan.title_zh,
+            s.Indicator.aggregation,
         )
         .join(s.Plan, s.Plan.id == s.Indicator.plan_id)
         .order_by(s.Indicator.plan_id, s.Indicator.position)
     ).all()
-    return pd.DataFrame(rows, columns=["plan_id", "code", "name_zh", "unit", "plan_title_zh"])
+    return pd.DataFrame(
+        rows, columns=["plan_id", "code", "name_zh", "unit", "plan_title_zh", "aggregation"]
+    )
 
 
 def indicator_values_frame(session: Session) -> pd.DataFrame:

@@ -362,5 +362,6 @@ from ecoplan.store import schema_assess as _schema_assess  # noqa: E402,F401  (r
 from ecoplan.store import schema_auth as _schema_auth  # noqa: E402,F401
 from ecoplan.store import schema_forecast as _schema_forecast  # noqa: E402,F401
 from ecoplan.store import schema_ledger as _schema_ledger  # noqa: E402,F401
+from ecoplan.store import schema_reporting as _schema_reporting  # noqa: E402,F401
 from ecoplan.store import schema_schedule as _schema_schedule  # noqa: E402,F401
 from ecoplan.store import schema_warn as _schema_warn  # noqa: E402,F401
