@@ -80,3 +80,15 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str
     monkeypatch.setenv("ECOPLAN_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ECOPLAN_DATABASE_URL", db_url)
     return db_url
+
+
+@pytest.fixture(autouse=True)
+def _no_warn_schedule_leak() -> Iterator[None]:
+    """``ecoplan serve`` exports ``$ECOPLAN_WARN_EVERY`` for its worker processes; a test that
+    calls it must not leave the scheduler switched on for the apps of later tests."""
+    before = os.environ.get("ECOPLAN_WARN_EVERY")
+    yield
+    if before is None:
+        os.environ.pop("ECOPLAN_WARN_EVERY", None)
+    else:
+        os.environ["ECOPLAN_WARN_EVERY"] = before
