@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +92,32 @@ def _no_warn_schedule_leak() -> Iterator[None]:
         os.environ.pop("ECOPLAN_WARN_EVERY", None)
     else:
         os.environ["ECOPLAN_WARN_EVERY"] = before
+
+
+PlanRow = tuple[str, str, int, float, str]
+
+
+@pytest.fixture
+def load_plan_values(tmp_path: Path) -> Callable[[Store, str, Iterable[PlanRow]], None]:
+    """Write a plan YAML text, import it with the regions, and add imported indicator values
+    ``(code, region, year, value, unit)`` of that plan."""
+
+    def load(store: Store, plan_yaml: str, rows: Iterable[PlanRow]) -> None:
+        from ecoplan.store import schema as s
+        from ecoplan.store.plans import import_plan_file, sync_regions
+
+        path = tmp_path / "plan.yaml"
+        path.write_text(plan_yaml, encoding="utf-8")
+        with store.session() as ses:
+            sync_regions(ses)
+            plan_id = import_plan_file(ses, path).plan_id
+            for code, region, year, value, unit in rows:
+                ses.add(
+                    s.IndicatorValue(
+                        plan_id=plan_id, indicator_code=code, region_code=region, year=year,
+                        value=value, unit=unit, source_kind="imported", batch_id=None,
+                        source_note=None,
+                    )
+                )  # fmt: skip
+
+    return load

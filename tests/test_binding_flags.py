@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 from ecoplan.assess.run import run_assessment, store_run
 from ecoplan.demo.indicators import demo_plans
 from ecoplan.model.sources import seeds_dir
-from ecoplan.store import schema as s
 from ecoplan.store.db import Store
-from ecoplan.store.plans import import_plan_file, sync_regions
 from ecoplan.warn import run_warnings
 
 FLAG = re.compile(r"约束性|約束性|预期性|預期性")
@@ -80,22 +78,16 @@ indicators:
 """
 
 
-def test_binding_warning_fires_on_a_flagged_indicator(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "binding.yaml"
-    path.write_text(PLAN, encoding="utf-8")
-    with store.session() as ses:
-        sync_regions(ses)
-        import_plan_file(ses, path)
-        # both: 2022 70 → r_act 5 vs r_req 4 → on track; 2023 61 → 1/3 vs 4 → off track
-        for code in ("B", "E"):
-            for year, value in ((2022, 70.0), (2023, 61.0)):
-                ses.add(
-                    s.IndicatorValue(
-                        plan_id="binding-test", indicator_code=code, region_code="150000",
-                        year=year, value=value, unit="%", source_kind="imported",
-                        batch_id=None, source_note=None,
-                    )
-                )  # fmt: skip
+def test_binding_warning_fires_on_a_flagged_indicator(
+    store: Store, load_plan_values: Callable[..., None]
+) -> None:
+    # both: 2022 70 → r_act 5 vs r_req 4 → on track; 2023 61 → 1/3 vs 4 → off track
+    rows = [
+        (code, "150000", year, value, "%")
+        for code in ("B", "E")
+        for year, value in ((2022, 70.0), (2023, 61.0))
+    ]
+    load_plan_values(store, PLAN, rows)
     for year in (2022, 2023):
         with store.session() as ses:
             res = run_assessment(ses, "binding-test", year)

@@ -5,7 +5,7 @@ with the 临界 flag beside it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -15,7 +15,6 @@ from ecoplan.demo.indicators import generate_indicator_values, indicator_paths
 from ecoplan.demo.stations import CITY_CODES
 from ecoplan.store import schema as s
 from ecoplan.store.db import Store
-from ecoplan.store.plans import import_plan_file, sync_regions
 
 PLAN = """
 id: sem-test
@@ -71,9 +70,7 @@ indicators:
 BAD = "150600"
 
 
-def _setup(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "sem.yaml"
-    path.write_text(PLAN, encoding="utf-8")
+def _setup(store: Store, load_plan_values: Callable[..., None]) -> None:
     rows: list[tuple[str, str, int, float, str]] = []
     for i, c in enumerate(CITY_CODES):
         rows.append(("CAP", c, 2023, 0.25, "亿千瓦"))
@@ -83,21 +80,13 @@ def _setup(store: Store, tmp_path: Path) -> None:
         rows.append(("ALL", c, 2023, 100.0, "万亩"))
         rows.append(("SHARE", c, 2023, 30.0 if i % 2 else 60.0, "%"))
     rows.append(("AREA", "150000", 2023, 1.72, "亿亩"))
-    with store.session() as ses:
-        sync_regions(ses)
-        import_plan_file(ses, path)
-        for code, region, year, value, unit in rows:
-            ses.add(
-                s.IndicatorValue(
-                    plan_id="sem-test", indicator_code=code, region_code=region, year=year,
-                    value=value, unit=unit, source_kind="imported", batch_id=None,
-                    source_note=None,
-                )
-            )  # fmt: skip
+    load_plan_values(store, PLAN, rows)
 
 
-def test_totals_rollup_and_critical_flag(store: Store, tmp_path: Path) -> None:
-    _setup(store, tmp_path)
+def test_totals_rollup_and_critical_flag(
+    store: Store, load_plan_values: Callable[..., None]
+) -> None:
+    _setup(store, load_plan_values)
     with store.session() as ses:
         res = run_assessment(ses, "sem-test", 2023)
     rows = {(r.indicator_code, r.region_code): r for r in res.rows}
@@ -136,8 +125,10 @@ def test_totals_rollup_and_critical_flag(store: Store, tmp_path: Path) -> None:
     assert back[("CAP", "150000")].sub_reported == 12
 
 
-def test_own_value_wins_and_a_mismatch_is_named(store: Store, tmp_path: Path) -> None:
-    _setup(store, tmp_path)
+def test_own_value_wins_and_a_mismatch_is_named(
+    store: Store, load_plan_values: Callable[..., None]
+) -> None:
+    _setup(store, load_plan_values)
     with store.session() as ses:
         ses.add(
             s.IndicatorValue(

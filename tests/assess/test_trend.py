@@ -3,7 +3,7 @@ the trend rows of a whole run (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 
 from ecoplan.assess.run import load_run, run_assessment, store_run
 from ecoplan.assess.trend import SEVERITY_ORDER, TrendParams, TrendStatus, assess_trend, cagr
-from ecoplan.store import schema as s
 from ecoplan.store.db import Store
-from ecoplan.store.plans import import_plan_file, sync_regions
 
 T = TrendStatus
 
@@ -113,26 +111,14 @@ indicators:
 """
 
 
-def test_trend_rows_of_a_run(store: Store, tmp_path: Path) -> None:
-    path = tmp_path / "trend.yaml"
-    path.write_text(PLAN, encoding="utf-8")
+def test_trend_rows_of_a_run(store: Store, load_plan_values: Callable[..., None]) -> None:
     vals = [
         ("AREA", "150000", 2023, 1100.0, "公顷"),
         ("ODOR", "150100", 2020, 200.0, "件/年"),
         ("ODOR", "150100", 2023, 250.0, "件/年"),
         ("TGT", "150000", 2023, 40.0, "%"),
     ]
-    with store.session() as ses:
-        sync_regions(ses)
-        import_plan_file(ses, path)
-        for code, region, year, value, unit in vals:
-            ses.add(
-                s.IndicatorValue(
-                    plan_id="trend-test", indicator_code=code, region_code=region, year=year,
-                    value=value, unit=unit, source_kind="imported", batch_id=None,
-                    source_note=None,
-                )
-            )  # fmt: skip
+    load_plan_values(store, PLAN, vals)
     with store.session() as ses:
         res = run_assessment(ses, "trend-test", 2023)
         run_id = store_run(ses, res)
